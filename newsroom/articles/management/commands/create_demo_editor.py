@@ -1,0 +1,32 @@
+"""Create a staff account for trying the admin on a local demo (never with DEBUG off)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from newsroom.database import VAR_DIR
+
+
+class Command(BaseCommand):
+    help = "Create the 'editor' superuser for the local demo; its password goes to var/."
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError("refusing to create a demo account with DEBUG off")
+        User = get_user_model()
+        password_file = VAR_DIR / "editor-password.txt"
+        if User.objects.filter(username="editor").exists():
+            if password_file.exists():
+                self.stdout.write(f"demo editor: user 'editor', password in {password_file}")
+            return
+        password = os.environ.get("EDITOR_PASSWORD") or secrets.token_urlsafe(12)
+        User.objects.create_superuser("editor", password=password)
+        VAR_DIR.mkdir(exist_ok=True)
+        password_file.write_text(password + "\n", encoding="utf-8")
+        password_file.chmod(0o600)
+        self.stdout.write(f"demo editor created: user 'editor', password {password} (saved in {password_file})")

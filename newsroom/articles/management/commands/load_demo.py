@@ -1,0 +1,42 @@
+"""Load the bundled demo articles through the normal ingest path (idempotent)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from newsroom.articles.formats import parse_txt
+from newsroom.articles.ingest import Outcome, ingest_article
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+
+
+def load_demo(directory: Path = DEMO_DIR):
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    for item in manifest:
+        draft = parse_txt(
+            item["file"],
+            (directory / item["file"]).read_bytes(),
+            source=item.get("source", ""),
+            published_at=datetime.fromisoformat(item["published"]) if item.get("published") else None,
+            url=item.get("url", ""),
+        )
+        yield ingest_article(draft)
+
+
+class Command(BaseCommand):
+    help = "Load the demo articles (the seed story and articles written for the demo)."
+
+    def handle(self, *args, **options) -> None:
+        counts = dict.fromkeys(Outcome, 0)
+        for result in load_demo():
+            counts[result.outcome] += 1
+            if result.outcome is Outcome.REFUSED:
+                self.stderr.write(f"{result.label}: {result.reason}")
+        self.stdout.write(
+            f"stored {counts[Outcome.STORED]}, duplicates {counts[Outcome.DUPLICATE]}, "
+            f"refused {counts[Outcome.REFUSED]}"
+        )

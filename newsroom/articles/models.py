@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.Model):
+    name = models.CharField(_("الاسم"), max_length=200, unique=True)
+    url = models.URLField(_("الرابط"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("مصدر")
+        verbose_name_plural = _("المصادر")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def newest_first(self) -> ArticleQuerySet:
+        return self.order_by(F("published_at").desc(nulls_last=True), "-id")
+
+    def mentioning(self, entity) -> ArticleQuerySet:
+        return self.filter(mentions__entity=entity).distinct()
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        ANNOTATED = "annotated", _("مُعلَّم")
+        FAILED = "failed", _("فشل التعليم")
+
+    title = models.CharField(_("العنوان"), max_length=500)
+    body = models.TextField(_("النص"))
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("المصدر"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+        null=True,
+        blank=True,
+    )
+    published_at = models.DateTimeField(_("تاريخ النشر"), null=True, blank=True)
+    url = models.URLField(_("الرابط"), max_length=1000, blank=True)
+    content_hash = models.CharField(_("بصمة المحتوى"), max_length=64, unique=True, editable=False)
+    status = models.CharField(
+        _("الحالة"), max_length=16, choices=Status.choices, default=Status.ANNOTATED
+    )
+    annotator_version = models.CharField(_("إصدار المعلِّم"), max_length=64, blank=True)
+    annotation_error = models.TextField(_("خطأ التعليم"), blank=True)
+    created_at = models.DateTimeField(_("أُضيف في"), auto_now_add=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("مقال")
+        verbose_name_plural = _("المقالات")
+        indexes = [
+            models.Index(
+                F("published_at").desc(nulls_last=True), F("id").desc(), name="article_newest_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reader:article", args=[self.pk])

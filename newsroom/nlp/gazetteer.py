@@ -1,0 +1,130 @@
+"""The name lists behind the recogniser: a token trie of names plus a few word lists.
+
+Run time needs only two files, both in data/:
+
+* ``gazetteer.tsv.gz`` — built by ``python -m newsroom.nlp.build_gazetteer`` from the NER
+  corpora and name lists; one ``KIND<TAB>normalised name`` per line, tokens separated by one
+  space.
+* ``core_names.tsv`` — the hand-written list, read last so that it wins.
+
+KIND is one of the entity kinds PERS / ORG / LOC / MISC, or
+
+* ``O``      — a phrase that must not be tagged (it blocks shorter names inside it),
+* ``FIRST``  — a given name that may start a person's name of two or three words,
+* ``NAMETOK``— a word seen inside person names (may extend such a name to a third word),
+* ``COMMON`` — an ordinary word, seen mostly outside names in the corpora.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from .text import tokenize_norm
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+GAZETTEER_PATH = DATA_DIR / "gazetteer.tsv.gz"
+CORE_PATH = DATA_DIR / "core_names.tsv"
+
+ENTITY_KINDS = frozenset({"PERS", "ORG", "LOC", "MISC"})
+NAME_KINDS = ENTITY_KINDS | {"O"}
+LIST_KINDS = frozenset({"FIRST", "NAMETOK", "COMMON"})
+END = ""  # trie key marking "a name ends here"; never a token
+
+
+class Gazetteer:
+    """Names in a trie keyed by normalised token, plus the word lists used by the rules."""
+
+    __slots__ = ("trie", "first", "nametok", "common", "size")
+
+    def __init__(self) -> None:
+        self.trie: dict = {}
+        self.first: set[str] = set()
+        self.nametok: set[str] = set()
+        self.common: set[str] = set()
+        self.size = 0
+
+    def add(self, kind: str, tokens: Iterable[str]) -> None:
+        tokens = tuple(tokens)
+        if not tokens:
+            return
+        if kind in NAME_KINDS:
+            node = self.trie
+            for tok in tokens:
+                node = node.setdefault(tok, {})
+            if END not in node:
+                self.size += 1
+            node[END] = kind
+        elif kind == "FIRST":
+            self.first.add(tokens[0])
+        elif kind == "NAMETOK":
+            self.nametok.add(tokens[0])
+        elif kind == "COMMON":
+            self.common.add(tokens[0])
+        else:
+            raise ValueError(f"unknown gazetteer kind {kind!r}")
+
+    def remove(self, tokens: Iterable[str]) -> None:
+        node = self.trie
+        for tok in tokens:
+            node = node.get(tok)
+            if node is None:
+                return
+        if node.pop(END, None) is not None:
+            self.size -= 1
+
+    def lookup(self, tokens: Iterable[str]) -> str | None:
+        node = self.trie
+        for tok in tokens:
+            node = node.get(tok)
+            if node is None:
+                return None
+        return node.get(END)
+
+    def load_tsv(self, lines: Iterable[str], normalise: bool) -> None:
+        """Add ``KIND<TAB>name`` lines; '#' starts a comment. With normalise, names are
+        tokenised and normalised here (hand-written files); otherwise they are taken as already
+        normalised, space-separated tokens (the built artefact)."""
+        for line in lines:
+            line = line.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            kind, _, name = line.partition("\t")
+            kind = kind.strip()
+            tokens = tokenize_norm(name) if normalise else tuple(name.split(" "))
+            self.add(kind, tokens)
+
+
+def read_core(path: Path = CORE_PATH) -> list[tuple[str, tuple[str, ...]]]:
+    """(kind, normalised tokens) for each line of the hand-written list."""
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            kind, _, name = line.partition("\t")
+            tokens = tokenize_norm(name)
+            if tokens:
+                out.append((kind.strip(), tokens))
+    return out
+
+
+def load_gazetteer(path: Path | None = GAZETTEER_PATH, core: Path | None = CORE_PATH) -> Gazetteer:
+    """A built artefact (if given and present) overlaid with a core list."""
+    gaz = Gazetteer()
+    if path is not None and Path(path).exists():
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            gaz.load_tsv(fh, normalise=False)
+    if core is not None:
+        for kind, tokens in read_core(Path(core)):
+            gaz.add(kind, tokens)
+    return gaz
+
+
+@cache
+def default_gazetteer() -> Gazetteer:
+    """The shipped gazetteer, loaded once: data/gazetteer.tsv.gz + data/core_names.tsv."""
+    return load_gazetteer()

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import pytest
+
+from newsroom.articles import ingest
+from newsroom.articles.ingest import ArticleDraft, Outcome, ingest_article
+from newsroom.articles.models import Article
+from newsroom.entities.models import Entity, Mention
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_stores_and_annotates_the_seed_article(seed_article):
+    assert seed_article.status == Article.Status.ANNOTATED
+    assert seed_article.annotator_version
+    assert seed_article.source.name == "أرشيف نيوزروم"
+    names = set(Entity.objects.filter(mentions__article=seed_article).values_list("name", flat=True))
+    assert {"بغداد", "العراق", "الولايات المتحدة", "الكويت"} <= names
+
+
+def test_it_reports_a_duplicate_of_the_same_text_with_other_diacritics(make_article):
+    first = make_article(title="زيارة إلى بغداد", body="وصل الوفد إلى بغداد صباح اليوم.")
+    again = make_article(title="زيارةٌ إلى بغدادَ", body="وصـــل الوفد إلى  بغداد صباح اليوم.\r\n")
+    assert first.outcome is Outcome.STORED
+    assert again.outcome is Outcome.DUPLICATE
+    assert again.article == first.article
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "reason"),
+    [
+        ("", "نص", "العنوان فارغ"),
+        ("   \n ", "نص", "العنوان فارغ"),
+        ("عنوان", "  \n\n ", "نص المقال فارغ"),
+        ("عنوان", "ب" * 200_001, "أطول من الحد"),
+    ],
+)
+def test_it_refuses_invalid_drafts_with_a_reason(title, body, reason):
+    result = ingest_article(ArticleDraft(title=title, body=body, label="عنصر"))
+    assert result.outcome is Outcome.REFUSED
+    assert reason in result.reason
+    assert result.label == "عنصر"
+    assert not Article.objects.exists()
+
+
+def test_it_refuses_a_url_that_is_not_http(make_article):
+    result = make_article(url="javascript:alert(1)")
+    assert result.outcome is Outcome.REFUSED
+    assert "الرابط" in result.reason
+
+
+def test_it_cleans_control_characters_and_line_endings(make_article):
+    article = make_article(title="عنوان\x00 المقال", body="سطر أول\r\n\r\nسطر\x07 ثان").article
+    assert article.title == "عنوان المقال"
+    assert article.body == "سطر أول\nسطر ثان"
+
+
+def test_a_recogniser_error_keeps_the_article_marked_failed(make_article):
+    def broken(text):
+        raise RuntimeError("model exploded")
+
+    result = ingest_article(ArticleDraft(title="عنوان", body="بغداد والكويت"), annotator=broken)
+    assert result.outcome is Outcome.STORED
+    result.article.refresh_from_db()
+    assert result.article.status == Article.Status.FAILED
+    assert "model exploded" in result.article.annotation_error
+    assert not Mention.objects.exists()
+
+
+def test_a_failure_half_way_through_linking_leaves_no_mentions(monkeypatch):
+    real_link = ingest.link_article
+
+    def link_then_fail(article, spans):
+        real_link(article, spans)
+        assert Mention.objects.filter(article=article).exists()
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(ingest, "link_article", link_then_fail)
+    result = ingest_article(ArticleDraft(title="عنوان", body="زار الوفد بغداد ثم الكويت."))
+    assert result.article.status == Article.Status.FAILED
+    assert not Mention.objects.exists()
+    assert not Entity.objects.filter(mentions__isnull=False).exists()
+
+
+def test_a_storage_failure_stores_nothing(monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ingest, "annotate_article", fail)
+    with pytest.raises(RuntimeError):
+        ingest_article(ArticleDraft(title="عنوان", body="زار الوفد بغداد."))
+    assert not Article.objects.exists()

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from newsroom.articles.ingest import ArticleDraft, IngestResult, ingest_article
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_DIR = ROOT / "newsroom" / "articles" / "demo"
+SEED_PATH = DEMO_DIR / "article-00.txt"
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED_PATH.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def make_article():
+    """Ingest an article through the real write path; keyword overrides change the draft."""
+
+    def make(**overrides) -> IngestResult:
+        n = next(_counter)
+        fields = {"title": f"مقال تجريبي رقم {n}", "body": f"نص المقال التجريبي رقم {n}."}
+        fields.update(overrides)
+        return ingest_article(ArticleDraft(**fields))
+
+    return make
+
+
+@pytest.fixture
+def seed_article(make_article, seed_text):
+    title, _, body = seed_text.partition("\n")
+    return make_article(title=title, body=body, source="أرشيف نيوزروم").article
+
+
+@pytest.fixture
+def demo(db):
+    from newsroom.articles.management.commands.load_demo import load_demo
+
+    return list(load_demo())

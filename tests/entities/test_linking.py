@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import pytest
+
+from newsroom.entities.linking import resolve_in_document
+from newsroom.entities.models import Alias, Entity, Mention
+from newsroom.nlp import Span, entity_key
+
+pytestmark = pytest.mark.django_db
+
+
+def _span(text: str, kind: str, start: int = 0) -> Span:
+    return Span(start, start + len(text), kind, text, entity_key(text))
+
+
+def test_hamza_and_alef_variants_link_to_one_entity(make_article):
+    make_article(title="خبر أول", body="أعلنت إيران اليوم موقفها.")
+    make_article(title="خبر ثان", body="أعلنت ايران اليوم موقفها من جديد.")
+    iran = Entity.objects.get(kind="LOC", key=entity_key("إيران"))
+    assert set(iran.aliases.values_list("text", flat=True)) == {"إيران", "ايران"}
+    assert iran.article_count == 2
+
+
+def test_an_attached_clitic_is_not_part_of_the_entity(make_article):
+    article = make_article(title="خبر", body="وصل الوفد إلى بغداد والعراق كله يترقب.").article
+    texts = {m.alias.text for m in Mention.objects.filter(article=article)}
+    assert "العراق" in texts
+    assert "والعراق" not in texts
+
+
+def test_a_surname_alone_joins_the_full_name_before_it():
+    title = [_span("قاسم سليماني", "PERS")]
+    body = [_span("سليماني", "PERS", 10), _span("ترامب", "PERS", 30)]
+    linked = resolve_in_document({"title": title, "body": body})
+    assert [item.key for item in linked] == [
+        entity_key("قاسم سليماني"),
+        entity_key("قاسم سليماني"),
+        entity_key("ترامب"),
+    ]
+
+
+def test_a_surname_joins_in_the_database_too(make_article):
+    article = make_article(
+        title="ذكرى مقتل قاسم سليماني",
+        body="قُتل قاسم سليماني في بغداد. وكان سليماني قائدًا لفيلق القدس.",
+    ).article
+    person = Entity.objects.get(kind="PERS", key=entity_key("قاسم سليماني"))
+    assert person.name == "قاسم سليماني"
+    assert {"قاسم سليماني", "سليماني"} <= set(person.aliases.values_list("text", flat=True))
+    assert not Entity.objects.filter(kind="PERS", key=entity_key("سليماني")).exists()
+    assert person.mentions.filter(article=article).count() >= 3
+
+
+def test_every_mention_is_the_text_of_one_of_its_entity_aliases(seed_article):
+    mentions = Mention.objects.filter(article=seed_article).select_related("alias", "entity")
+    assert mentions.count() > 20
+    for m in mentions:
+        text = seed_article.title if m.field == "title" else seed_article.body
+        assert text[m.start : m.end] == m.alias.text
+        assert m.alias.entity_id == m.entity_id
+        sentence = text[m.sentence_start : m.sentence_end]
+        assert m.alias.text in sentence
+
+
+def test_reingesting_an_alias_does_not_duplicate_it(make_article):
+    make_article(title="أ", body="زار بغداد.")
+    make_article(title="ب", body="عاد من بغداد.")
+    assert Alias.objects.filter(text="بغداد").count() == 1
