@@ -19,5 +19,11 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["status", "source"]
     search_fields = ["title"]
     date_hierarchy = "published_at"
-    readonly_fields = ["content_hash", "status", "annotator_version", "annotation_error", "created_at"]
+    readonly_fields = [
+        "content_hash",
+        "status",
+        "annotator_version",
+        "annotation_error",
+        "created_at",
+    ]
     list_select_related = ["source"]

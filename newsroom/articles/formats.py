@@ -26,7 +26,5 @@ def parse_txt(name: str, data: bytes, **metadata) -> ArticleDraft:
 
 def parse_file(name: str, data: bytes, **metadata) -> ArticleDraft:
     if not name.lower().endswith(SUPPORTED_SUFFIXES):
-        raise RefusedError(
-            "نوع الملف غير مدعوم: يُقبل " + "، ".join(SUPPORTED_SUFFIXES) + " فقط."
-        )
+        raise RefusedError("نوع الملف غير مدعوم: يُقبل " + "، ".join(SUPPORTED_SUFFIXES) + " فقط.")
     return parse_txt(name, data, **metadata)

@@ -21,7 +21,9 @@ class MultipleFileField(forms.FileField):
 
 class UploadForm(forms.Form):
     title = forms.CharField(label=_("العنوان"), max_length=500, required=False)
-    body = forms.CharField(label=_("نص المقال"), widget=forms.Textarea(attrs={"rows": 12}), required=False)
+    body = forms.CharField(
+        label=_("نص المقال"), widget=forms.Textarea(attrs={"rows": 12}), required=False
+    )
     source = forms.CharField(label=_("المصدر"), max_length=200, required=False)
     published_at = forms.DateTimeField(
         label=_("تاريخ النشر"),

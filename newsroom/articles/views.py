@@ -6,8 +6,8 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from newsroom.articles.forms import UploadForm
 from newsroom.articles.formats import parse_file
+from newsroom.articles.forms import UploadForm
 from newsroom.articles.ingest import (
     ArticleDraft,
     IngestResult,
@@ -46,7 +46,11 @@ def _ingest_upload(data: dict) -> list[IngestResult]:
     results = []
     if data["title"] or data["body"]:
         draft = ArticleDraft(
-            title=data["title"], body=data["body"], url=data["url"] or "", label="المقال الملصق", **shared
+            title=data["title"],
+            body=data["body"],
+            url=data["url"] or "",
+            label="المقال الملصق",
+            **shared,
         )
         results.append(ingest_article(draft))
     for upload in data["files"]:

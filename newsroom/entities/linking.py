@@ -29,9 +29,7 @@ def resolve_in_document(spans_by_field: Mapping[str, Sequence[nlp.Span]]) -> lis
     A person named by one word (سليماني) joins a longer name of that article ending in the same
     word (قاسم سليماني): the nearest one before it, else the first one after it.
     """
-    ordered = [
-        (field, span) for field in FIELD_ORDER for span in spans_by_field.get(field, ())
-    ]
+    ordered = [(field, span) for field in FIELD_ORDER for span in spans_by_field.get(field, ())]
     full_names = [
         (i, span.norm)
         for i, (_, span) in enumerate(ordered)

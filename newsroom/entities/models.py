@@ -91,7 +91,9 @@ class Mention(models.Model):
             models.Index(fields=["article", "field", "start"], name="mention_article_pos_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="mention_nonempty"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="mention_nonempty"
+            ),
             models.UniqueConstraint(
                 fields=["article", "field", "start"], name="mention_unique_position"
             ),

@@ -45,7 +45,7 @@ from .corpus import (
     tokens_covered,
 )
 from .gazetteer import CORE_PATH, ENTITY_KINDS, Gazetteer, read_core
-from .recognizer import STOP, find_matches
+from .recognizer import PARTICLES, STOP, find_matches
 from .text import ARTICLE, clitic_analyses, letter_count, norm_token, tokenize_norm
 
 Name = tuple[str, ...]
@@ -176,8 +176,10 @@ def plausible(name: Name, min_letters: int) -> bool:
         return False
     if name[0] in STOP or name[-1] in STOP - {"ال"}:
         return False
-    if len(name) == 1 and letter_count(name[0]) < min_letters:
+    if len(name) == 1 and (letter_count(name[0]) < min_letters or name[0] in PARTICLES):
         return False
+    if name[0][:1] in ("و", "ف") and name[0][1:] in PARTICLES:
+        return False  # وأبو، وبن: a conjunction + a name particle
     return letter_count("".join(name)) >= 3
 
 
@@ -322,6 +324,16 @@ def build(args: argparse.Namespace) -> list[tuple[str, str]]:
         if kind == "PERS":
             nametok.update(t for t in name if letter_count(t) >= 2)
     nametok = {t for t in nametok if t not in common and t not in STOP and _ARABIC_RE.search(t)}
+    # و + a name word (وأبو، ومحمد) starts another name: no given name, no name word
+    conjoined = {
+        t
+        for t in first | nametok
+        if t[:1] == "و"
+        and t[1:] in first | nametok | PARTICLES
+        and first_multi[t] <= first_multi[t[1:]] + stats.pers_inner[t[1:]]
+    }
+    first -= conjoined - core_first
+    nametok -= conjoined
     common -= nametok | first
     log(f"word lists: {len(first)} given names, {len(nametok)} name words, {len(common)} common")
 
@@ -413,7 +425,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--anetac-min-letters", type=int, default=4, help="letters for a one-word ANETAC name"
     )
-    ap.add_argument("--anetac-kinds", default="LOC,ORG,PERS", help="ANETAC kinds used as names")
+    ap.add_argument(
+        "--anetac-kinds",
+        default="PERS",
+        help="ANETAC classes used as names (default PERS; its LOC/ORG lists cost precision)",
+    )
     ap.add_argument("--rounds", type=int, default=2, help="evidence filtering rounds")
     args = ap.parse_args(argv)
     rows = build(args)

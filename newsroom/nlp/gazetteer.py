@@ -35,27 +35,37 @@ END = ""  # trie key marking "a name ends here"; never a token
 
 
 class Gazetteer:
-    """Names in a trie keyed by normalised token, plus the word lists used by the rules."""
+    """Names in a trie keyed by normalised token, plus the word lists used by the rules.
 
-    __slots__ = ("trie", "first", "nametok", "common", "size")
+    The root level of the trie is split in two for fast loading: ``single`` maps one-word names
+    to their kind, and ``trie`` holds names of two words or more as nested dicts (token → node;
+    the key END holds the kind of a name ending at that node).
+    """
+
+    __slots__ = ("single", "trie", "first", "nametok", "common")
 
     def __init__(self) -> None:
+        self.single: dict[str, str] = {}
         self.trie: dict = {}
         self.first: set[str] = set()
         self.nametok: set[str] = set()
         self.common: set[str] = set()
-        self.size = 0
+
+    @property
+    def size(self) -> int:
+        return len(self.single) + _count(self.trie)
 
     def add(self, kind: str, tokens: Iterable[str]) -> None:
         tokens = tuple(tokens)
         if not tokens:
             return
         if kind in NAME_KINDS:
+            if len(tokens) == 1:
+                self.single[tokens[0]] = kind
+                return
             node = self.trie
             for tok in tokens:
                 node = node.setdefault(tok, {})
-            if END not in node:
-                self.size += 1
             node[END] = kind
         elif kind == "FIRST":
             self.first.add(tokens[0])
@@ -66,16 +76,11 @@ class Gazetteer:
         else:
             raise ValueError(f"unknown gazetteer kind {kind!r}")
 
-    def remove(self, tokens: Iterable[str]) -> None:
-        node = self.trie
-        for tok in tokens:
-            node = node.get(tok)
-            if node is None:
-                return
-        if node.pop(END, None) is not None:
-            self.size -= 1
-
     def lookup(self, tokens: Iterable[str]) -> str | None:
+        """Kind of exactly this name (normalised tokens), or None."""
+        tokens = tuple(tokens)
+        if len(tokens) == 1:
+            return self.single.get(tokens[0])
         node = self.trie
         for tok in tokens:
             node = node.get(tok)
@@ -116,12 +121,36 @@ def load_gazetteer(path: Path | None = GAZETTEER_PATH, core: Path | None = CORE_
     """A built artefact (if given and present) overlaid with a core list."""
     gaz = Gazetteer()
     if path is not None and Path(path).exists():
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            gaz.load_tsv(fh, normalise=False)
+        _load_artefact(gaz, gzip.decompress(Path(path).read_bytes()).decode("utf-8"))
     if core is not None:
         for kind, tokens in read_core(Path(core)):
             gaz.add(kind, tokens)
     return gaz
+
+
+def _load_artefact(gaz: Gazetteer, data: str) -> None:
+    """Gazetteer.load_tsv for the built artefact, with a fast path for one-word names."""
+    single = gaz.single
+    lists: dict[str, list[str]] = {k: [] for k in LIST_KINDS}
+    for line in data.split("\n"):
+        if not line or line[0] == "#":
+            continue
+        kind, _, name = line.partition("\t")
+        if kind in lists:
+            lists[kind].append(name)
+        elif " " in name:
+            gaz.add(kind, name.split(" "))
+        elif kind in NAME_KINDS:
+            single[name] = kind
+        else:
+            raise ValueError(f"unknown gazetteer kind {kind!r}")
+    gaz.first.update(lists["FIRST"])
+    gaz.nametok.update(lists["NAMETOK"])
+    gaz.common.update(lists["COMMON"])
+
+
+def _count(node: dict) -> int:
+    return sum(_count(child) if tok != END else 1 for tok, child in node.items())
 
 
 @cache

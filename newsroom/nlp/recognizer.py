@@ -46,6 +46,7 @@ STOP = frozenset(
 # Words that join parts of an Arabic name and need a following name word: بن سلمان، آل سعود.
 PARTICLES = frozenset({"بن", "ابن", "بنت", "ابو", "ابي", "ام", "ال", "عبد"})
 _ARABIC_RE = regex.compile(r"\p{Arabic}")
+MAX_PERSON_TOKENS = 4
 
 
 def find_matches(text: str, gaz: Gazetteer) -> list[Match]:
@@ -77,6 +78,11 @@ def _scan(toks: list[Token], gaz: Gazetteer, out: list[Match]) -> None:
         else:
             i += 1
             continue
+        if kind == "PERS" and j - i < MAX_PERSON_TOKENS:
+            k = _extend_person(toks, j, i + MAX_PERSON_TOKENS, gaz)
+            if k > j:
+                forms = (*forms, *(t.norm for t in toks[j:k]))
+                j = k
         if kind != "O":
             tok = toks[i]
             start = tok.start + source_offset(tok.text, strip) if strip else tok.start
@@ -88,13 +94,19 @@ def _longest_name(toks: list[Token], i: int, gaz: Gazetteer):
     """Longest gazetteer name starting at token i: (end index, chars stripped, kind, tokens)."""
     n = len(toks)
     best = None
+    single = gaz.single
+    trie = gaz.trie
+    maqsura = "ى" in toks[i].text
     for form, strip in clitic_analyses(toks[i].norm):
-        node = gaz.trie.get(form)
-        if node is None:
+        if maqsura and form == "علي":  # the preposition على, not the name علي
+            continue
+        kind = single.get(form)
+        node = trie.get(form)
+        if kind is None and node is None:
             continue
         j = i + 1
-        last = (j, node[END]) if END in node else None
-        while j < n:
+        last = None if kind is None else (j, kind)
+        while node is not None and j < n:
             node = node.get(toks[j].norm)
             if node is None:
                 break
@@ -110,31 +122,80 @@ def _longest_name(toks: list[Token], i: int, gaz: Gazetteer):
 def _person_rule(toks: list[Token], i: int, gaz: Gazetteer):
     """Given name + one or two name words: (end index, chars stripped, tokens) or None."""
     tok = toks[i]
-    if tok.norm == "علي" and "ى" in tok.text:  # the preposition على, not the name علي
-        return None
+    maqsura = "ى" in tok.text
     for form, strip in clitic_analyses(tok.norm):
-        if form in gaz.first:
+        if form in gaz.first and not (maqsura and form == "علي"):  # على is no name
             break
     else:
         return None
     n = len(toks)
     j = i + 1
     units = 0
-    strong = False
+    if form in PARTICLES:  # عبد الباقي، أبو مهدي: the particle needs its word
+        if j >= n or not _particle_word(toks, j, gaz):
+            return None
+        j += 1
     while units < 2 and j < n:
-        if toks[j].norm in PARTICLES and j + 1 < n and _name_word(toks, j + 1, gaz, strong):
+        strong = units > 0  # a third word must be known from person names
+        if toks[j].norm in PARTICLES and j + 1 < n and _particle_word(toks, j + 1, gaz):
             j += 2
         elif toks[j].norm not in PARTICLES and _name_word(toks, j, gaz, strong):
             j += 1
         else:
             break
         units += 1
-        # a third word must be a known name word, unless the second one was
-        last = toks[j - 1].norm
-        strong = last not in gaz.nametok and last not in gaz.first
-    if units == 0:
+    if units == 0 and form not in PARTICLES:
         return None
     return j, strip, (form, *(t.norm for t in toks[i + 1 : j]))
+
+
+def _particle_word(toks: list[Token], j: int, gaz: Gazetteer) -> bool:
+    """The word after بن / أبو / عبد / آل: any Arabic word but a function word (the word may be
+    an ordinary one: عبد الباقي)."""
+    tok = toks[j]
+    w = tok.norm
+    if not tok.is_word or w in STOP or w in PARTICLES or w.startswith("و"):
+        return False
+    if letter_count(w) < 2 or not _ARABIC_RE.search(w) or any(ch.isdigit() for ch in w):
+        return False
+    g = _longest_name(toks, j, gaz)
+    return g is None or g[2] in ("PERS", "O")
+
+
+def _extend_person(toks: list[Token], j: int, limit: int, gaz: Gazetteer) -> int:
+    """Extend a person's name ending before token j over following known name words
+    (سانتياغو + كاسياس); returns the new end index."""
+    n = min(len(toks), limit)
+    while j < n:
+        if toks[j].norm in PARTICLES and j + 1 < n and _particle_word(toks, j + 1, gaz):
+            j += 2
+        elif _known_name_word(toks, j, gaz):
+            j += 1
+        else:
+            break
+    return j
+
+
+def _known_name_word(toks: list[Token], j: int, gaz: Gazetteer) -> bool:
+    tok = toks[j]
+    w = tok.norm
+    if not tok.is_word or w in STOP or w in gaz.common:
+        return False
+    if not (w in gaz.nametok or w in gaz.first or gaz.single.get(w) == "PERS"):
+        return False
+    if _conjoined_name(w, gaz):
+        return False
+    g = _longest_name(toks, j, gaz)
+    return g is None or g[2] in ("PERS", "O")
+
+
+def _conjoined_name(w: str, gaz: Gazetteer) -> bool:
+    """و + a name word (وأبو، ومحمد): the start of another name, not part of this one. A word
+    listed as a given name itself (وليام، وليد) is no conjunction."""
+    if not w.startswith("و") or w in gaz.first:
+        return False
+    rest = w[1:]
+    return rest in PARTICLES or rest in gaz.first or rest in gaz.nametok or rest in gaz.single
 
 
 def _name_word(toks: list[Token], j: int, gaz: Gazetteer, strong: bool) -> bool:
@@ -143,7 +204,7 @@ def _name_word(toks: list[Token], j: int, gaz: Gazetteer, strong: bool) -> bool:
     w = tok.norm
     if not tok.is_word or w in STOP or w in gaz.common or letter_count(w) < 2:
         return False
-    if any(ch.isdigit() for ch in w) or not _ARABIC_RE.search(w):
+    if _conjoined_name(w, gaz) or any(ch.isdigit() for ch in w) or not _ARABIC_RE.search(w):
         return False
     if w not in gaz.nametok and w not in gaz.first:
         if strong or w.startswith("و"):
@@ -153,4 +214,4 @@ def _name_word(toks: list[Token], j: int, gaz: Gazetteer, strong: bool) -> bool:
             if form in gaz.common or form in STOP:
                 return False
     g = _longest_name(toks, j, gaz)
-    return g is None or g[2] == "PERS"
+    return g is None or g[2] in ("PERS", "O")

@@ -14,7 +14,9 @@ def test_it_stores_and_annotates_the_seed_article(seed_article):
     assert seed_article.status == Article.Status.ANNOTATED
     assert seed_article.annotator_version
     assert seed_article.source.name == "أرشيف نيوزروم"
-    names = set(Entity.objects.filter(mentions__article=seed_article).values_list("name", flat=True))
+    names = set(
+        Entity.objects.filter(mentions__article=seed_article).values_list("name", flat=True)
+    )
     assert {"بغداد", "العراق", "الولايات المتحدة", "الكويت"} <= names
 
 

@@ -17,7 +17,9 @@ def test_a_reader_clicks_a_place_in_the_seed_article(page, live_server, demo, tm
     link = page.locator(f'.article-body a.ent-loc[href="{baghdad.get_absolute_url()}"]').first
     assert link.inner_text() == "بغداد"
     # Highlighted places look different from plain text: a background and a dashed underline.
-    style = link.evaluate("e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).borderBottomStyle]")
+    style = link.evaluate(
+        "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).borderBottomStyle]"
+    )
     assert style[0] != "rgba(0, 0, 0, 0)" and style[1] == "dashed"
     page.screenshot(path=str(tmp_path / "seed-article.png"), full_page=True)
 

@@ -99,7 +99,9 @@ def test_missing_pages_are_404(client, db):
 
 
 def test_article_text_is_escaped(client, make_article):
-    article = make_article(title="<script>alert(1)</script> بغداد", body="<b>نص</b> عن بغداد").article
+    article = make_article(
+        title="<script>alert(1)</script> بغداد", body="<b>نص</b> عن بغداد"
+    ).article
     html = client.get(article.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html

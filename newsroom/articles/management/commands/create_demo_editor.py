@@ -29,4 +29,6 @@ class Command(BaseCommand):
         VAR_DIR.mkdir(exist_ok=True)
         password_file.write_text(password + "\n", encoding="utf-8")
         password_file.chmod(0o600)
-        self.stdout.write(f"demo editor created: user 'editor', password {password} (saved in {password_file})")
+        self.stdout.write(
+            f"demo editor created: user 'editor', password {password} (saved in {password_file})"
+        )

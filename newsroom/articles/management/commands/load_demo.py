@@ -21,7 +21,9 @@ def load_demo(directory: Path = DEMO_DIR):
             item["file"],
             (directory / item["file"]).read_bytes(),
             source=item.get("source", ""),
-            published_at=datetime.fromisoformat(item["published"]) if item.get("published") else None,
+            published_at=datetime.fromisoformat(item["published"])
+            if item.get("published")
+            else None,
             url=item.get("url", ""),
         )
         yield ingest_article(draft)
