@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "newsroom.articles",
     "newsroom.entities",
     "newsroom.reader",
@@ -90,6 +92,14 @@ if not DATABASE_URL:
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 0))}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise RuntimeError("Newsroom runs on PostgreSQL only: DATABASE_URL must be postgres://…")
+
+# Background work (bulk uploads, re-annotation) goes through Django's task framework, stored in
+# PostgreSQL and run by `manage.py db_worker` (started by `make run`).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.backend.DatabaseBackend"),
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -88,19 +88,6 @@ class Gazetteer:
                 return None
         return node.get(END)
 
-    def load_tsv(self, lines: Iterable[str], normalise: bool) -> None:
-        """Add ``KIND<TAB>name`` lines; '#' starts a comment. With normalise, names are
-        tokenised and normalised here (hand-written files); otherwise they are taken as already
-        normalised, space-separated tokens (the built artefact)."""
-        for line in lines:
-            line = line.rstrip("\n")
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            kind, _, name = line.partition("\t")
-            kind = kind.strip()
-            tokens = tokenize_norm(name) if normalise else tuple(name.split(" "))
-            self.add(kind, tokens)
-
 
 def read_core(path: Path = CORE_PATH) -> list[tuple[str, tuple[str, ...]]]:
     """(kind, normalised tokens) for each line of the hand-written list."""
@@ -129,7 +116,7 @@ def load_gazetteer(path: Path | None = GAZETTEER_PATH, core: Path | None = CORE_
 
 
 def _load_artefact(gaz: Gazetteer, data: str) -> None:
-    """Gazetteer.load_tsv for the built artefact, with a fast path for one-word names."""
+    """Add the lines of the built artefact (already normalised, tokens separated by spaces)."""
     single = gaz.single
     lists: dict[str, list[str]] = {k: [] for k in LIST_KINDS}
     for line in data.split("\n"):

@@ -13,6 +13,7 @@ import regex
 
 from .gazetteer import END, Gazetteer
 from .text import (
+    INVISIBLE_CHARS,
     Token,
     clitic_analyses,
     entity_key,
@@ -31,8 +32,12 @@ class Match(NamedTuple):
     via: tuple  # ("G", name tokens) for a gazetteer name, ("F", given name) for the person rule
 
 
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # Function words and other words that never continue a person's name (normalised spelling).
-STOP = frozenset(
+STOP = _wordset(
     """
     في من الي علي عن مع ان او ام ثم بل لا لم لن ما هل قد لقد كان كانت يكون تكون هو هي هم هن
     انه انها انهم هذا هذه ذلك تلك هؤلاء الذي التي الذين اللذين اللتين بين بعد قبل عند عندما
@@ -41,7 +46,7 @@ STOP = frozenset(
     الرئيس رئيس وزير الوزير الشيخ السيد الامير الملك الجنرال اللواء العميد العقيد الدكتور
     قائد زعيم نائب مساعد مستشار المتحدث متحدث باسم اسم وكاله صحيفه مصدر مصادر بحسب وفق وفقا
     و ف ب ل ك
-    """.split()
+    """
 )
 # Words that join parts of an Arabic name and need a following name word: بن سلمان، آل سعود.
 PARTICLES = frozenset({"بن", "ابن", "بنت", "ابو", "ابي", "ام", "ال", "عبد"})
@@ -84,9 +89,11 @@ def _scan(toks: list[Token], gaz: Gazetteer, out: list[Match]) -> None:
                 forms = (*forms, *(t.norm for t in toks[j:k]))
                 j = k
         if kind != "O":
-            tok = toks[i]
-            start = tok.start + source_offset(tok.text, strip) if strip else tok.start
-            out.append(Match(start, toks[j - 1].end, kind, entity_key(" ".join(forms)), via))
+            # boundaries skip proclitics and invisible marks (a bidi mark glued to a word)
+            start = toks[i].start + source_offset(toks[i].text, strip)
+            last = toks[j - 1]
+            end = last.end - (len(last.text) - len(last.text.rstrip(INVISIBLE_CHARS)))
+            out.append(Match(start, end, kind, entity_key(" ".join(forms)), via))
         i = j
 
 
@@ -122,12 +129,18 @@ def _longest_name(toks: list[Token], i: int, gaz: Gazetteer):
 def _person_rule(toks: list[Token], i: int, gaz: Gazetteer):
     """Given name + one or two name words: (end index, chars stripped, tokens) or None."""
     tok = toks[i]
-    maqsura = "ى" in tok.text
-    for form, strip in clitic_analyses(tok.norm):
-        if form in gaz.first and not (maqsura and form == "علي"):  # على is no name
-            break
-    else:
+    maqsura = "ى" in tok.text  # the preposition على is no name علي
+    reading = next(
+        (
+            (form, strip)
+            for form, strip in clitic_analyses(tok.norm)
+            if form in gaz.first and not (maqsura and form == "علي")
+        ),
+        None,
+    )
+    if reading is None:
         return None
+    form, strip = reading
     n = len(toks)
     j = i + 1
     units = 0

@@ -19,29 +19,21 @@ from camel_tools.utils.normalize import (
 )
 
 # Characters dropped by normalisation besides camel-tools' diacritics: tatweel, other Arabic
-# combining marks (Quranic annotation signs, maddah/hamza above/below), invisible format
+# combining marks (Quranic annotation signs, maddah/hamza above/below), and invisible format
 # characters (bidi marks and isolates, zero-width joiners/spaces, BOM).
-_INVISIBLE = "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
-_REMOVABLE = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640" + _INVISIBLE
-_REMOVE_RE = regex.compile(f"[{_REMOVABLE}]")
-_REMOVABLE_CHARS = frozenset(
-    chr(c)
-    for lo, hi in (
-        (0x0610, 0x061A),
-        (0x064B, 0x065F),
-        (0x0670, 0x0670),
-        (0x06D6, 0x06DC),
-        (0x06DF, 0x06E8),
-        (0x06EA, 0x06ED),
-        (0x0640, 0x0640),
-        (0x061C, 0x061C),
-        (0x200B, 0x200F),
-        (0x202A, 0x202E),
-        (0x2060, 0x2069),
-        (0xFEFF, 0xFEFF),
-    )
-    for c in range(lo, hi + 1)
-)
+_MARK_RANGES = ((0x0610, 0x061A), (0x064B, 0x065F), (0x0670, 0x0670), (0x06D6, 0x06DC))
+_MARK_RANGES += ((0x06DF, 0x06E8), (0x06EA, 0x06ED), (0x0640, 0x0640))
+_INVISIBLE_RANGES = ((0x061C, 0x061C), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2069))
+_INVISIBLE_RANGES += ((0xFEFF, 0xFEFF),)
+
+
+def _chars(ranges: tuple[tuple[int, int], ...]) -> str:
+    return "".join(chr(c) for lo, hi in ranges for c in range(lo, hi + 1))
+
+
+INVISIBLE_CHARS = _chars(_INVISIBLE_RANGES)
+_REMOVABLE_CHARS = frozenset(_chars(_MARK_RANGES) + INVISIBLE_CHARS)
+_REMOVE_RE = regex.compile("[" + regex.escape("".join(sorted(_REMOVABLE_CHARS))) + "]")
 # Arabic presentation forms (mostly from PDFs) are folded with NFKC before anything else.
 _PRESENTATION_RE = regex.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 # Persian keheh / farsi yeh, common in web Arabic, to their Arabic letters.
@@ -179,7 +171,7 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     for m in _TERMINATOR_RE.finditer(text):
         s, e = m.span()
         if text[s] == ".":
-            if m.group() == "." and 0 < s and e < n and text[s - 1].isdigit() and text[e].isdigit():
+            if m.group() == "." and s > 0 and e < n and text[s - 1].isdigit() and text[e].isdigit():
                 continue
             if (
                 m.group() == "."
