@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from newsroom import nlp
 from newsroom.articles.models import Article, Source
 from newsroom.entities.linking import link_article
+from newsroom.nlp.search import search_text
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +135,8 @@ def _store(draft: ArticleDraft, digest: str) -> Article:
         published_at=draft.published_at,
         url=draft.url,
         content_hash=digest,
+        search_title=search_text(draft.title),
+        search_body=search_text(draft.body),
     )
 
 

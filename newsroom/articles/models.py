@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
@@ -51,6 +53,16 @@ class Article(models.Model):
     annotator_version = models.CharField(_("إصدار المعلِّم"), max_length=64, blank=True)
     annotation_error = models.TextField(_("خطأ التعليم"), blank=True)
     created_at = models.DateTimeField(_("أُضيف في"), auto_now_add=True)
+    # The title and body as the search index sees them (newsroom.nlp.search.search_text):
+    # normalised spelling, clitics off. PostgreSQL's arabic configuration stems them further.
+    search_title = models.TextField(editable=False, default="")
+    search_body = models.TextField(editable=False, default="")
+    search_vector = models.GeneratedField(
+        expression=SearchVector("search_title", weight="A", config="arabic")
+        + SearchVector("search_body", weight="B", config="arabic"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -61,6 +73,7 @@ class Article(models.Model):
             models.Index(
                 F("published_at").desc(nulls_last=True), F("id").desc(), name="article_newest_idx"
             ),
+            GinIndex(fields=["search_vector"], name="article_search_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,10 @@ class Entity(models.Model):
         verbose_name_plural = _("الكيانات")
         constraints = [
             models.UniqueConstraint(fields=["kind", "key"], name="entity_unique_kind_key"),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "-article_count"], name="entity_kind_count_idx"),
+            GinIndex(OpClass("key", name="gin_trgm_ops"), name="entity_key_trgm_idx"),
         ]
 
     def __str__(self) -> str:
@@ -52,6 +57,7 @@ class Alias(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["entity", "text"], name="alias_unique_entity_text"),
         ]
+        indexes = [GinIndex(OpClass("key", name="gin_trgm_ops"), name="alias_key_trgm_idx")]
 
     def __str__(self) -> str:
         return self.text
