@@ -1,23 +1,35 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
-from newsroom.articles.models import Article
+from newsroom.articles.models import Article, Source
 from newsroom.entities.models import Entity, Mention
+from newsroom.reader import charts, selectors
 from newsroom.reader.highlight import paragraphs, segments
+
+ACTORS = (Entity.Kind.PERS, Entity.Kind.ORG)
+PLACES = (Entity.Kind.LOC,)
+
+
+def _page(request: HttpRequest, items, per_page: int | None = None) -> Page:
+    return Paginator(items, per_page or settings.ARTICLES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
 
 
 @require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
-    articles = Article.objects.newest_first().select_related("source")
-    page = Paginator(articles, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    page = _page(request, Article.objects.newest_first().select_related("source"))
     return render(request, "reader/article_list.html", {"page": page})
 
 
@@ -26,13 +38,15 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("source"), pk=pk)
     mentions = list(article.mentions.select_related("entity").order_by("field", "start"))
     by_field: dict[str, list[Mention]] = defaultdict(list)
+    counts: dict[int, int] = defaultdict(int)
+    entities: dict[int, Entity] = {}
     for mention in mentions:
         by_field[mention.field].append(mention)
-    in_article = (
-        Entity.objects.filter(mentions__article=article)
-        .annotate(n=Count("mentions"))
-        .order_by("-n", "name")
-    )
+        counts[mention.entity_id] += 1
+        entities[mention.entity_id] = mention.entity
+    in_article = sorted(entities.values(), key=lambda e: (-counts[e.pk], e.name))
+    for entity in in_article:
+        entity.n = counts[entity.pk]
     return render(
         request,
         "reader/article_detail.html",
@@ -42,38 +56,140 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 article.title, 0, len(article.title), by_field[Mention.Field.TITLE]
             ),
             "body_paragraphs": paragraphs(article.body, by_field[Mention.Field.BODY]),
-            "actors": [e for e in in_article if e.is_actor],
-            "places": [e for e in in_article if e.kind == Entity.Kind.LOC],
+            "actors": [e for e in in_article if e.kind in ACTORS],
+            "places": [e for e in in_article if e.kind in PLACES],
+            "related": selectors.related_articles(article),
         },
     )
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entity = get_object_or_404(Entity, pk=pk)
-    articles = Article.objects.mentioning(entity).newest_first().select_related("source")
-    page = Paginator(articles, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    mentions = Mention.objects.filter(entity=entity, article__in=list(page.object_list)).order_by(
-        "article", "field", "start"
+    page = _page(request, selectors.articles_mentioning([entity.pk]))
+    context = {
+        "entity": entity,
+        "page": page,
+        "items": selectors.quotes_for(page.object_list, [entity.pk]),
+    }
+    if request.htmx:
+        # "More articles": only the next items and the next "more" link.
+        return render(request, "reader/partials/article_quotes.html", context)
+    counts, step = selectors.mention_timeline([entity.pk])
+    context.update(
+        aliases=entity.aliases.order_by("text"),
+        timeline=charts.timeline(counts, step=step),
+        co_actors=selectors.co_mentioned(entity, kinds=ACTORS),
+        co_places=selectors.co_mentioned(entity, kinds=PLACES),
     )
-    grouped: dict[int, dict[tuple[str, int, int], list[Mention]]] = defaultdict(dict)
-    for mention in mentions:
-        sentence = (mention.field, mention.sentence_start, mention.sentence_end)
-        grouped[mention.article_id].setdefault(sentence, []).append(mention)
-    items = []
-    for article in page.object_list:
-        quotes = []
-        for (field, start, end), in_sentence in grouped[article.pk].items():
-            text = article.title if field == Mention.Field.TITLE else article.body
-            quotes.append(segments(text, start, end, in_sentence))
-        items.append({"article": article, "quotes": quotes})
+    return render(request, "reader/entity_detail.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def pair_detail(request: HttpRequest, pk: int, other: int) -> HttpResponse:
+    pair = Entity.objects.in_bulk([pk, other])
+    first, second = get_object_or_404(Entity, pk=pk), pair.get(other)
+    if second is None:
+        second = get_object_or_404(Entity, pk=other)
+    page = _page(request, selectors.articles_mentioning([first.pk, second.pk]))
+    context = {
+        "first": first,
+        "second": second,
+        "page": page,
+        "items": selectors.quotes_for(page.object_list, [first.pk, second.pk], together=True),
+    }
+    if request.htmx:
+        return render(request, "reader/partials/article_quotes.html", context)
+    counts, step = selectors.mention_timeline([first.pk, second.pk])
+    context["timeline"] = charts.timeline(counts, step=step)
+    return render(request, "reader/pair_detail.html", context)
+
+
+@require_GET
+def entity_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The small card shown when a highlight is hovered or focused."""
+    entity = get_object_or_404(Entity, pk=pk)
+    kinds = ACTORS if entity.kind in PLACES else PLACES
     return render(
         request,
-        "reader/entity_detail.html",
+        "reader/partials/entity_preview.html",
         {
             "entity": entity,
-            "aliases": entity.aliases.order_by("text"),
-            "page": page,
-            "items": items,
+            "co_mentions": selectors.co_mentioned(entity, kinds=(*ACTORS, *PLACES), limit=4),
+            "kinds": kinds,
+            "latest": selectors.articles_mentioning([entity.pk])[:3],
         },
     )
+
+
+def _entity_index(request: HttpRequest, kinds, heading: str) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    sort = request.GET.get("sort", "count")
+    entities = (
+        selectors.entities_named(query, kinds=kinds)
+        if query
+        else Entity.objects.filter(kind__in=kinds)
+    )
+    order = ("name", "pk") if sort == "name" else ("-article_count", "name", "pk")
+    entities = entities.filter(article_count__gt=0).order_by(*order)
+    page = _page(request, entities, per_page=60)
+    template = (
+        "reader/partials/entity_index_items.html" if request.htmx else "reader/entity_index.html"
+    )
+    return render(
+        request,
+        template,
+        {"page": page, "query": query, "sort": sort, "heading": heading},
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def actor_index(request: HttpRequest) -> HttpResponse:
+    return _entity_index(request, ACTORS, _("الفاعلون"))
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def place_index(request: HttpRequest) -> HttpResponse:
+    return _entity_index(request, PLACES, _("الأماكن"))
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    filters = {
+        "source_id": _int(request.GET.get("source")),
+        "date_from": _date(request.GET.get("from")),
+        "date_to": _date(request.GET.get("to")),
+        "entity_id": _int(request.GET.get("entity")),
+    }
+    results = selectors.search_articles(query, **filters) if query else Article.objects.none()
+    page = _page(request, results)
+    context = {
+        "query": query,
+        "filters": filters,
+        "page": page,
+        "hits": selectors.snippets(page.object_list, query),
+        "suggestions": selectors.entity_suggestions(query) if query else [],
+        "sources": Source.objects.annotate(n=Count("articles")).filter(n__gt=0).order_by("name"),
+        "filter_entity": Entity.objects.filter(pk=filters["entity_id"]).first()
+        if filters["entity_id"]
+        else None,
+    }
+    template = "reader/partials/search_results.html" if request.htmx else "reader/search.html"
+    return render(request, template, context)

@@ -1,0 +1,69 @@
+// Entity preview cards on the article page: hovering or focusing a highlight fetches a small
+// card with htmx; Escape, leaving the highlight or moving focus away closes it.
+(function () {
+  "use strict";
+  const card = document.getElementById("entity-preview");
+  if (!card || !window.htmx) return;
+  let current = null;
+  let openTimer = 0;
+  let closeTimer = 0;
+
+  function place(link) {
+    const rect = link.getBoundingClientRect();
+    const width = Math.min(320, document.documentElement.clientWidth - 16);
+    card.style.width = width + "px";
+    // Align the card's start edge (the right in Arabic) with the highlight's, inside the viewport.
+    const rtl = getComputedStyle(link).direction === "rtl";
+    let left = rtl ? rect.right - width : rect.left;
+    left = Math.max(8, Math.min(left, document.documentElement.clientWidth - width - 8));
+    card.style.left = left + window.scrollX + "px";
+    card.style.top = rect.bottom + window.scrollY + 6 + "px";
+  }
+
+  function open(link) {
+    clearTimeout(closeTimer);
+    if (current === link && !card.hidden) return;
+    current = link;
+    htmx.ajax("GET", link.dataset.preview, { target: card, swap: "innerHTML" }).then(function () {
+      if (current !== link) return;
+      card.hidden = false;
+      place(link);
+    });
+  }
+
+  function close() {
+    clearTimeout(openTimer);
+    card.hidden = true;
+    current = null;
+  }
+
+  function later(fn, ms) {
+    return setTimeout(fn, ms);
+  }
+
+  document.addEventListener("mouseover", function (event) {
+    const link = event.target.closest("a[data-preview]");
+    if (link) {
+      clearTimeout(openTimer);
+      openTimer = later(function () { open(link); }, 250);
+    } else if (card.contains(event.target)) {
+      clearTimeout(closeTimer);
+    }
+  });
+  document.addEventListener("mouseout", function (event) {
+    const link = event.target.closest("a[data-preview]");
+    if (link || card.contains(event.target)) {
+      clearTimeout(openTimer);
+      closeTimer = later(close, 300);
+    }
+  });
+  document.addEventListener("focusin", function (event) {
+    const link = event.target.closest("a[data-preview]");
+    if (link) open(link);
+    else if (!card.contains(event.target)) close();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && !card.hidden) close();
+  });
+  window.addEventListener("resize", function () { if (current && !card.hidden) place(current); });
+})();
