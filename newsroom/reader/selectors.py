@@ -15,6 +15,7 @@ from newsroom import nlp
 from newsroom.articles.models import Article
 from newsroom.entities.models import Alias, Entity, Mention
 from newsroom.nlp.search import match_positions, search_keys
+from newsroom.nlp.text import clitic_analyses
 from newsroom.reader.highlight import Mark, Segment, segments
 
 
@@ -138,14 +139,27 @@ def entities_named(query: str, *, kinds: Sequence[str]) -> QuerySet[Entity]:
 
 
 def entity_suggestions(query: str, *, limit: int = 3) -> list[Entity]:
-    """Entities whose name matches the whole query, most-mentioned first."""
-    key = nlp.entity_key(query)
-    if not key:
+    """Entities named by the whole query (an attached clitic allowed), most-mentioned first."""
+    keys = _name_keys(query)
+    if not keys:
         return []
-    ids = Alias.objects.filter(key=key).values("entity_id")
+    ids = Alias.objects.filter(key__in=keys).values("entity_id")
     return list(
-        Entity.objects.filter(Q(key=key) | Q(pk__in=ids)).order_by("-article_count")[:limit]
+        Entity.objects.filter(Q(key__in=keys) | Q(pk__in=ids)).order_by("-article_count")[:limit]
     )
+
+
+def _name_keys(query: str) -> set[str]:
+    """Linking keys the query may stand for: as typed, and with a proclitic off its first word
+    (والكويت → الكويت, لإيران → إيران)."""
+    words = nlp.normalize_letters(query).split()
+    if not words:
+        return set()
+    keys = {nlp.entity_key(" ".join(words))}
+    for form, removed in clitic_analyses(words[0]):
+        if removed:
+            keys.add(nlp.entity_key(" ".join([form, *words[1:]])))
+    return keys - {""}
 
 
 @dataclass

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from newsroom import nlp
 from newsroom.articles.models import Article, Source
 from newsroom.entities.models import Entity, Mention
 from newsroom.reader import charts, selectors
@@ -78,12 +79,17 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "reader/partials/article_quotes.html", context)
     counts, step = selectors.mention_timeline([entity.pk])
     context.update(
-        aliases=entity.aliases.order_by("text"),
+        aliases=[a for a in entity.aliases.order_by("text") if not _clipped(a.text, entity.key)],
         timeline=charts.timeline(counts, step=step),
         co_actors=selectors.co_mentioned(entity, kinds=ACTORS),
         co_places=selectors.co_mentioned(entity, kinds=PLACES),
     )
     return render(request, "reader/entity_detail.html", context)
+
+
+def _clipped(alias: str, key: str) -> bool:
+    """An alias cut from ل + ال (للعراق → لعراق): a highlight, not a spelling worth listing."""
+    return alias.startswith("ل") and nlp.entity_key("ا" + alias) == key != nlp.entity_key(alias)
 
 
 @require_GET
