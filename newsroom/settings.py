@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,7 +89,11 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if not DATABASE_URL:
     from newsroom.database import embedded_database_url
 
-    DATABASE_URL = embedded_database_url()
+    # Another database on the same embedded server, e.g. newsroom_bench for the benchmark.
+    EMBEDDED_DB_NAME = os.environ.get("EMBEDDED_DB_NAME", "") or "newsroom"
+    if not EMBEDDED_DB_NAME.replace("_", "").isalnum() or not EMBEDDED_DB_NAME.isascii():
+        raise RuntimeError("EMBEDDED_DB_NAME may hold only ASCII letters, digits and _")
+    DATABASE_URL = embedded_database_url(EMBEDDED_DB_NAME)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 0))}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise RuntimeError("Newsroom runs on PostgreSQL only: DATABASE_URL must be postgres://…")
@@ -123,10 +128,35 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 LOGIN_URL = "admin:login"
 
+# Security headers and cookies. Behind TLS in production (DEBUG off) everything is strict;
+# SECURE_SSL_REDIRECT=0 turns the redirect off where a proxy already does it.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if not DEBUG:
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+        SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER"], "https")
+
 # Limits for one uploaded article.
 MAX_ARTICLE_CHARS = envint("MAX_ARTICLE_CHARS", 200_000)
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+# Limits for one upload: a .zip's directory is checked against them before anything is expanded.
+MAX_ARCHIVE_BYTES = envint("MAX_ARCHIVE_BYTES", 50 * 1024 * 1024)
+MAX_ARCHIVE_ENTRIES = envint("MAX_ARCHIVE_ENTRIES", 1000)
+MAX_UPLOAD_ITEMS = envint("MAX_UPLOAD_ITEMS", 5000)
+# Uploads with more articles than this go to the task worker; a worker run lasts about
+# UPLOAD_TASK_SECONDS, then the next run (already queued, so a killed worker resumes) goes on.
+UPLOAD_INLINE_ITEMS = envint("UPLOAD_INLINE_ITEMS", 20)
+UPLOAD_TASK_SECONDS = envint("UPLOAD_TASK_SECONDS", 10)
 
 ARTICLES_PER_PAGE = envint("ARTICLES_PER_PAGE", 20)
 

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from newsroom.entities.models import Entity
 from newsroom.nlp import entity_key
@@ -52,7 +53,7 @@ def test_more_articles_on_an_entity_page_load_in_place(page, live_server, demo, 
     assert items.count() == 4
     page.evaluate("window.marker = 'still here'")
     page.locator("#articles .more a").click()
-    page.wait_for_function("document.querySelectorAll('#articles > li:not(.more)').length === 8")
+    expect(items).to_have_count(8)
     assert page.evaluate("window.marker") == "still here"  # no full page load
     assert page.url == live_server.url + iraq.get_absolute_url()
 
