@@ -23,7 +23,8 @@ def _database_url() -> str:
     host = s["HOST"] or s["OPTIONS"].get("host", "")
     if host.startswith("/"):
         return f"postgres://{s['USER']}@/{s['NAME']}?host={host}"
-    return f"postgres://{s['USER']}:{quote(s['PASSWORD'] or '')}@{host}:{s['PORT'] or 5432}/{s['NAME']}"
+    password = quote(s["PASSWORD"] or "")
+    return f"postgres://{s['USER']}:{password}@{host}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def _free_port() -> int:
