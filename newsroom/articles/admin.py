@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.html import format_html
 
-from newsroom.articles.models import Article, Source
+from newsroom.articles.models import Article, Source, UploadBatch
+from newsroom.entities.tasks import reannotate_selected
 
 admin.site.index_template = "admin/newsroom_index.html"
 admin.site.site_header = "إدارة نيوزروم"
@@ -27,3 +30,23 @@ class ArticleAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_select_related = ["source"]
+    actions = [reannotate_selected]
+
+
+@admin.register(UploadBatch)
+class UploadBatchAdmin(admin.ModelAdmin):
+    """Uploads are made on the upload page; here they are listed, each linking to its report."""
+
+    list_display = ["__str__", "created_by", "created_at", "background", "finished_at", "report"]
+    list_select_related = ["created_by"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="التقرير")
+    def report(self, batch: UploadBatch) -> str:
+        return format_html('<a href="{}">{}</a>', batch.get_absolute_url(), "عرض التقرير")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

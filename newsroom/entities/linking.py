@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from newsroom import nlp
-from newsroom.entities.models import Alias, Entity, Mention
+from newsroom.entities.models import Alias, Entity, LinkRule, Mention
 
 # Fields in reading order: a name in the title counts as "before" one in the body.
 FIELD_ORDER = ("title", "body")
@@ -51,25 +52,39 @@ def resolve_in_document(spans_by_field: Mapping[str, Sequence[nlp.Span]]) -> lis
 
 
 def link_article(article, spans_by_field: Mapping[str, Sequence[nlp.Span]]) -> list[Mention]:
-    """Replace the article's mentions with those of ``spans_by_field`` (title and body spans)."""
-    Mention.objects.filter(article=article).delete()
+    """Replace the article's mentions with those of ``spans_by_field`` (title and body spans).
+
+    Curation decisions (``LinkRule``) come first; names they do not cover link by their key.
+    """
+    lock_entities(exclusive=False)
+    previous = Mention.objects.filter(article=article)
+    touched = set(previous.values_list("entity_id", flat=True).distinct())
+    previous.delete()
     linked = resolve_in_document(spans_by_field)
-    if not linked:
+    decided = curated_targets(linked)
+    # A rejected name (None) is dropped; a name without a decision (no entry) links by its key.
+    kept = [
+        (item, decided.get(i)) for i, item in enumerate(linked) if decided.get(i, -1) is not None
+    ]
+    if not kept:
+        refresh_article_counts(touched)
         return []
 
-    entities = _entities_for(linked)
-    aliases = _aliases_for(linked, entities)
+    entities = _entities_for([item for item, target in kept if not target])
+    targets = [target or entities[item.kind, item.key].pk for item, target in kept]
+    aliases = _aliases_for(
+        [(pk, item.span.text) for pk, (item, _) in zip(targets, kept, strict=True)]
+    )
     texts = {"title": article.title, "body": article.body}
     bounds = {field: nlp.sentence_bounds(text) for field, text in texts.items()}
     mentions = []
-    for item in linked:
-        entity = entities[item.kind, item.key]
+    for entity_id, (item, _) in zip(targets, kept, strict=True):
         sentence = _sentence_of(bounds[item.field], item.span.start)
         mentions.append(
             Mention(
                 article=article,
-                entity=entity,
-                alias=aliases[entity.pk, item.span.text],
+                entity_id=entity_id,
+                alias=aliases[entity_id, item.span.text],
                 field=item.field,
                 start=item.span.start,
                 end=item.span.end,
@@ -78,11 +93,43 @@ def link_article(article, spans_by_field: Mapping[str, Sequence[nlp.Span]]) -> l
             )
         )
     Mention.objects.bulk_create(mentions)
-    refresh_article_counts(entity.pk for entity in entities.values())
+    refresh_article_counts(touched | set(targets))
     return mentions
 
 
+def curated_targets(linked: Sequence[Linked]) -> dict[int, int | None]:
+    """Entity id that curation chose for each item (by index), in one query; None: rejected.
+
+    A rule on the span's own spelling (an alias split off) wins over one on the key it links by
+    (a merge, a change of kind, a rejection); a rule for its kind wins over one for every kind.
+    Items without a rule are left out and link by their key.
+    """
+    if not linked:
+        return {}
+    spellings = [nlp.entity_key(item.span.text) for item in linked]
+    rules = {
+        (rule.match, rule.kind, rule.key): rule.entity_id
+        for rule in LinkRule.objects.filter(key__in={*spellings, *(i.key for i in linked)})
+    }
+    if not rules:
+        return {}
+    out: dict[int, int | None] = {}
+    for i, item in enumerate(linked):
+        for rule_key in (
+            (LinkRule.Match.SPELLING, item.kind, spellings[i]),
+            (LinkRule.Match.SPELLING, "", spellings[i]),
+            (LinkRule.Match.NAME, item.kind, item.key),
+            (LinkRule.Match.NAME, "", item.key),
+        ):
+            if rule_key in rules:
+                out[i] = rules[rule_key]
+                break
+    return out
+
+
 def _entities_for(linked: Sequence[Linked]) -> dict[tuple[str, str], Entity]:
+    if not linked:
+        return {}
     # Name a new entity after its first spelling that is the whole name, not a clipped form.
     names: dict[tuple[str, str], str] = {}
     for item in linked:
@@ -98,10 +145,8 @@ def _entities_for(linked: Sequence[Linked]) -> dict[tuple[str, str], Entity]:
     return {(e.kind, e.key): e for e in found if (e.kind, e.key) in names}
 
 
-def _aliases_for(
-    linked: Sequence[Linked], entities: Mapping[tuple[str, str], Entity]
-) -> dict[tuple[int, str], Alias]:
-    wanted = {(entities[item.kind, item.key].pk, item.span.text) for item in linked}
+def _aliases_for(wanted_pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Alias]:
+    wanted = set(wanted_pairs)
     Alias.objects.bulk_create(
         [Alias(entity_id=pk, text=text, key=nlp.entity_key(text)) for pk, text in wanted],
         ignore_conflicts=True,
@@ -130,3 +175,15 @@ def refresh_article_counts(entity_ids: Iterable[int]) -> None:
         .values("n")
     )
     Entity.objects.filter(pk__in=ids).update(article_count=Coalesce(Subquery(counts), 0))
+
+
+# Curation and linking exclude each other: a merge must not interleave with an article being
+# linked to one of the merged entities. Linkings share the lock; a curation takes it alone.
+_ENTITIES_LOCK = 0x6E65_7773_726F  # arbitrary, constant
+
+
+def lock_entities(*, exclusive: bool) -> None:
+    """Take the curation lock until the end of the current transaction."""
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s)", [_ENTITIES_LOCK])

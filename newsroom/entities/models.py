@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.urls import reverse
@@ -107,3 +108,191 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alias.text} @ {self.field}[{self.start}:{self.end}]"
+
+
+class LinkRule(models.Model):
+    """A curation decision that linking consults before it links a name by its key.
+
+    ``name`` rules match the key a span links by (after a surname joined a full name of the same
+    article); ``spelling`` rules match the span's own spelling and win over ``name`` rules. An
+    empty kind matches every kind; no entity means the name is rejected.
+    """
+
+    class Match(models.TextChoices):
+        NAME = "name", _("الاسم")
+        SPELLING = "spelling", _("التهجئة")
+
+    match = models.CharField(_("يطابق"), max_length=8, choices=Match.choices)
+    kind = models.CharField(
+        _("النوع"),
+        max_length=4,
+        choices=Entity.Kind.choices,
+        blank=True,
+        help_text=_("فارغ: كل الأنواع"),
+    )
+    key = models.CharField(_("المفتاح الموحَّد"), max_length=300, db_index=True)
+    entity = models.ForeignKey(
+        Entity,
+        verbose_name=_("الكيان"),
+        on_delete=models.CASCADE,
+        related_name="link_rules",
+        null=True,
+        blank=True,
+        help_text=_("فارغ: الاسم مرفوض ولا يُعلَّم"),
+    )
+    created_at = models.DateTimeField(_("أُضيفت في"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("عُدِّلت في"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("قاعدة ربط")
+        verbose_name_plural = _("قواعد الربط")
+        ordering = ["key", "match", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["match", "kind", "key"], name="linkrule_unique_match"),
+        ]
+
+    def __str__(self) -> str:
+        target = self.entity.name if self.entity_id else _("مرفوض")
+        return f"{self.key} → {target}"
+
+    @property
+    def is_rejection(self) -> bool:
+        return self.entity_id is None
+
+
+class MergedEntity(models.Model):
+    """An entity merged away; its pages redirect to the survivor."""
+
+    old_id = models.PositiveBigIntegerField(_("المعرّف القديم"), primary_key=True)
+    name = models.CharField(_("الاسم القديم"), max_length=300)
+    survivor = models.ForeignKey(
+        Entity, verbose_name=_("دُمج في"), on_delete=models.CASCADE, related_name="merged_away"
+    )
+    merged_at = models.DateTimeField(_("دُمج في تاريخ"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("كيان مدموج")
+        verbose_name_plural = _("الكيانات المدموجة")
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.old_id}) → {self.survivor_id}"
+
+
+class DistinctPair(models.Model):
+    """Two entities a curator said are not the same, so they are no longer suggested for merging."""
+
+    first = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("كيانان مختلفان")
+        verbose_name_plural = _("كيانات مختلفة")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="distinctpair_unique"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="distinctpair_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"
+
+
+class CurationLog(models.Model):
+    """Who changed which entity how, and when (the audit log of curation)."""
+
+    class Action(models.TextChoices):
+        MERGE = "merge", _("دمج")
+        RENAME = "rename", _("إعادة تسمية")
+        CHANGE_KIND = "kind", _("تغيير النوع")
+        SPLIT = "split", _("فصل اسم بديل")
+        REJECT = "reject", _("رفض")
+        DISTINCT = "distinct", _("ليسا كيانًا واحدًا")
+        REANNOTATE = "reannotate", _("إعادة التعليم")
+
+    created_at = models.DateTimeField(_("الوقت"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("المستخدم"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("الإجراء"), max_length=10, choices=Action.choices)
+    entity = models.ForeignKey(
+        Entity,
+        verbose_name=_("الكيان"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="curation_log",
+    )
+    summary = models.CharField(_("الوصف"), max_length=500)
+    details = models.JSONField(_("التفاصيل"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("سجل تدقيق")
+        verbose_name_plural = _("سجل التدقيق")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+class ReannotationRun(models.Model):
+    """One background re-annotation of articles, with its progress."""
+
+    class Scope(models.TextChoices):
+        ALL = "all", _("كل المقالات")
+        OUTDATED = "outdated", _("المقالات ذات التعليم القديم أو الفاشل")
+        SELECTED = "selected", _("مقالات محددة")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("في الانتظار")
+        RUNNING = "running", _("قيد التنفيذ")
+        FINISHED = "finished", _("انتهى")
+        FAILED = "failed", _("توقف بخطأ")
+
+    created_at = models.DateTimeField(_("طُلب في"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("طلبه"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    scope = models.CharField(_("النطاق"), max_length=8, choices=Scope.choices)
+    # Selected articles, or for the other scopes the highest article id when the run was asked
+    # for, so articles uploaded meanwhile (annotated by the current rules anyway) are left out.
+    article_ids = models.JSONField(_("المقالات"), null=True, blank=True)
+    max_article_id = models.PositiveBigIntegerField(null=True, blank=True)
+    total = models.PositiveIntegerField(_("المجموع"), default=0)
+    done = models.PositiveIntegerField(_("أُنجز"), default=0)
+    failed = models.PositiveIntegerField(_("فشل تعليمها"), default=0)
+    status = models.CharField(
+        _("الحالة"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    task_id = models.CharField(_("معرّف المهمة"), max_length=64, blank=True)
+    started_at = models.DateTimeField(_("بدأ في"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("انتهى في"), null=True, blank=True)
+    error = models.TextField(_("الخطأ"), blank=True)
+
+    class Meta:
+        verbose_name = _("إعادة تعليم")
+        verbose_name_plural = _("عمليات إعادة التعليم")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} ({self.done}/{self.total})"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, self.done * 100 // self.total)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -6,20 +6,35 @@ from datetime import date
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from newsroom import nlp
 from newsroom.articles.models import Article, Source
+from newsroom.entities.curation import redirect_target
 from newsroom.entities.models import Entity, Mention
 from newsroom.reader import charts, selectors
 from newsroom.reader.highlight import paragraphs, segments
 
 ACTORS = (Entity.Kind.PERS, Entity.Kind.ORG)
 PLACES = (Entity.Kind.LOC,)
+
+
+def _entity_or_404(pk: int) -> Entity:
+    """The entity, or the one it was merged into (the caller redirects), or 404."""
+    entity = Entity.objects.filter(pk=pk).first() or redirect_target(pk)
+    if entity is None:
+        raise Http404("no such entity")
+    return entity
+
+
+def _moved(name: str, request: HttpRequest, *args: int) -> HttpResponse:
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(reverse(name, args=args) + (f"?{query}" if query else ""))
 
 
 def _page(request: HttpRequest, items, per_page: int | None = None) -> Page:
@@ -67,7 +82,9 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    entity = get_object_or_404(Entity, pk=pk)
+    entity = _entity_or_404(pk)
+    if entity.pk != pk:
+        return _moved("reader:entity", request, entity.pk)
     page = _page(request, selectors.articles_mentioning([entity.pk]))
     context = {
         "entity": entity,
@@ -95,10 +112,9 @@ def _clipped(alias: str, key: str) -> bool:
 @require_GET
 @vary_on_headers("HX-Request")
 def pair_detail(request: HttpRequest, pk: int, other: int) -> HttpResponse:
-    pair = Entity.objects.in_bulk([pk, other])
-    first, second = get_object_or_404(Entity, pk=pk), pair.get(other)
-    if second is None:
-        second = get_object_or_404(Entity, pk=other)
+    first, second = _entity_or_404(pk), _entity_or_404(other)
+    if (first.pk, second.pk) != (pk, other):
+        return _moved("reader:pair", request, first.pk, second.pk)
     page = _page(request, selectors.articles_mentioning([first.pk, second.pk]))
     context = {
         "first": first,
@@ -116,7 +132,9 @@ def pair_detail(request: HttpRequest, pk: int, other: int) -> HttpResponse:
 @require_GET
 def entity_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The small card shown when a highlight is hovered or focused."""
-    entity = get_object_or_404(Entity, pk=pk)
+    entity = _entity_or_404(pk)
+    if entity.pk != pk:
+        return _moved("reader:entity_preview", request, entity.pk)
     kinds = ACTORS if entity.kind in PLACES else PLACES
     return render(
         request,

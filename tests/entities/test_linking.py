@@ -66,3 +66,39 @@ def test_reingesting_an_alias_does_not_duplicate_it(make_article):
     make_article(title="أ", body="زار بغداد.")
     make_article(title="ب", body="عاد من بغداد.")
     assert Alias.objects.filter(text="بغداد").count() == 1
+
+
+def test_curation_rules_are_read_in_one_query_per_article(django_assert_num_queries):
+    from newsroom.entities.linking import Linked, curated_targets
+
+    spans = [_span(name, "PERS", 20 * i) for i, name in enumerate(["غاني", "قاآني", "ترامب"] * 5)]
+    linked = [Linked("body", span, span.kind, span.norm) for span in spans]
+    with django_assert_num_queries(1):
+        assert curated_targets(linked) == {}
+
+
+def test_a_spelling_rule_wins_over_a_name_rule_and_a_kind_rule_over_any_kind(make_article):
+    from newsroom.entities.linking import Linked, curated_targets
+    from newsroom.entities.models import LinkRule
+
+    make_article(title="أ", body="زار إسماعيل غاني وترامب بغداد.")
+    ghani, trump = (Entity.objects.get(key=entity_key(n)) for n in ("إسماعيل غاني", "ترامب"))
+    LinkRule.objects.create(match="name", kind="", key=entity_key("غاني"), entity=None)
+    LinkRule.objects.create(match="spelling", kind="", key=entity_key("غاني"), entity=ghani)
+    LinkRule.objects.create(match="name", kind="", key=entity_key("ترامب"), entity=None)
+    LinkRule.objects.create(match="name", kind="PERS", key=entity_key("ترامب"), entity=trump)
+    LinkRule.objects.create(match="name", kind="LOC", key=entity_key("بغداد"), entity=None)
+    spans = [_span("غاني", "PERS"), _span("ترامب", "PERS", 10), _span("بغداد", "LOC", 20)]
+    linked = [Linked("body", span, span.kind, span.norm) for span in spans]
+    assert curated_targets(linked) == {0: ghani.pk, 1: trump.pk, 2: None}
+
+
+def test_relinking_recounts_entities_that_lost_their_mentions(make_article):
+    from newsroom.entities.linking import link_article
+
+    article = make_article(title="أ", body="زار الوفد بغداد.").article
+    baghdad = Entity.objects.get(key=entity_key("بغداد"))
+    assert baghdad.article_count == 1
+    link_article(article, {"title": [], "body": []})
+    baghdad.refresh_from_db()
+    assert baghdad.article_count == 0

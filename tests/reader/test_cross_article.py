@@ -189,3 +189,23 @@ def test_page_queries_do_not_grow_with_items(client, demo, django_assert_max_num
     seed = next(r.article for r in demo if r.label == "article-00.txt")
     with django_assert_max_num_queries(8):
         client.get(seed.get_absolute_url())
+
+
+def test_pages_of_a_merged_entity_redirect_to_the_survivor(client, demo, django_user_model):
+    from newsroom.entities.curation import merge_entities
+
+    editor = django_user_model.objects.create_user("editor", is_staff=True)
+    america = _entity("أمريكا", "LOC")
+    usa = _entity("الولايات المتحدة", "LOC")
+    iraq = _entity("العراق", "LOC")
+    old = america.pk
+    merge_entities(survivor=usa, others=[america], user=editor)
+    for name, args, expected in [
+        ("reader:entity", [old], [usa.pk]),
+        ("reader:entity_preview", [old], [usa.pk]),
+        ("reader:pair", [old, iraq.pk], [usa.pk, iraq.pk]),
+    ]:
+        response = client.get(reverse(name, args=args), {"page": 1})
+        assert response.status_code == 301
+        assert response["Location"] == reverse(name, args=expected) + "?page=1"
+    assert client.get(reverse("reader:entity", args=[999999])).status_code == 404
