@@ -40,7 +40,11 @@ def resolve_in_document(spans_by_field: Mapping[str, Sequence[nlp.Span]]) -> lis
     for i, (field, span) in enumerate(ordered):
         key = span.norm
         if span.kind == "PERS" and " " not in key:
-            candidates = [(j, full) for j, full in full_names if full.split(" ")[-1] == key]
+            # The last word keyed on its own drops its ال, as the lone surname's key did:
+            # الكاظمي alone joins مصطفى الكاظمي.
+            candidates = [
+                (j, full) for j, full in full_names if nlp.entity_key(full.split(" ")[-1]) == key
+            ]
             before = [full for j, full in candidates if j < i]
             after = [full for j, full in candidates if j > i]
             if before:

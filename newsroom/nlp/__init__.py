@@ -1,49 +1,49 @@
 """Arabic entity annotation for Newsroom (pure Python, no Django).
 
-Public interface — keep it small and stable; the recogniser behind it will be replaced by a
-trained model:
+Public interface — keep it small and stable; the recogniser behind it is a backend (see
+backends.py) chosen once, on first use, by the ``NER_BACKEND`` environment variable:
 
 * ``annotate(text) -> list[Span]`` — entities, sorted by start, non-overlapping, none crossing
   a sentence. Offsets are code-point offsets into the original text and never include attached
-  proclitics (و ف ب ل ك …).
+  proclitics (و ف ب ل ك …; the camel backend strips them only before the article ال).
 * ``entity_key(name)`` — linking key shared by spellings of one name.
 * ``normalize_letters(text)`` — spelling normalisation for search and linking.
 * ``sentence_bounds(text)`` — contiguous (start, end) pieces covering the text.
-* ``ANNOTATOR_VERSION`` — changes whenever annotate's output may change.
+* ``ANNOTATOR_VERSION`` — the backend's version; changes whenever annotate's output may change.
+* ``check_backend()`` — choose the backend now and fail early (``BackendUnavailable``) when it
+  cannot run: the start-up check.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from .gazetteer import default_gazetteer
-from .recognizer import find_matches
+from .backends import Backend, BackendUnavailable, Span, active
 from .text import entity_key, normalize_letters, sentence_bounds
 
 __all__ = [
     "ANNOTATOR_VERSION",
+    "Backend",
+    "BackendUnavailable",
     "Span",
     "annotate",
+    "check_backend",
     "entity_key",
     "normalize_letters",
     "sentence_bounds",
 ]
 
-ANNOTATOR_VERSION = "gazetteer-1"
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    start: int  # code-point offset into the ORIGINAL text
-    end: int  # exclusive; text[start:end] == text
-    kind: str  # "PERS" | "ORG" | "LOC" | "MISC"
-    text: str
-    norm: str  # entity_key of the name, links spellings of one entity
-
 
 def annotate(text: str) -> list[Span]:
     """Named entities in text, sorted by start and non-overlapping."""
-    return [
-        Span(m.start, m.end, m.kind, text[m.start : m.end], m.key)
-        for m in find_matches(text, default_gazetteer())
-    ]
+    return active().annotate(text)
+
+
+def check_backend() -> Backend:
+    """The configured backend, chosen now; raises BackendUnavailable if it cannot run."""
+    return active()
+
+
+def __getattr__(name: str) -> str:
+    # ANNOTATOR_VERSION is computed, not a constant: it is the chosen backend's version.
+    if name == "ANNOTATOR_VERSION":
+        return active().version
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

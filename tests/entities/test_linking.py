@@ -102,3 +102,9 @@ def test_relinking_recounts_entities_that_lost_their_mentions(make_article):
     link_article(article, {"title": [], "body": []})
     baghdad.refresh_from_db()
     assert baghdad.article_count == 0
+
+
+def test_a_surname_with_the_article_joins_the_full_name():
+    body = [_span("مصطفى الكاظمي", "PERS"), _span("الكاظمي", "PERS", 30)]
+    linked = resolve_in_document({"body": body})
+    assert [item.key for item in linked] == [entity_key("مصطفى الكاظمي")] * 2

@@ -62,7 +62,7 @@ def test_candidate_pairs_stay_fast_on_thousands_of_entities():
 def test_the_demo_pairs_are_suggested_with_their_evidence(demo):
     suggestions = merge_suggestions()
     pairs = {(s.survivor.name, s.other.name): s for s in suggestions}
-    assert ("مصطفى الكاظمي", "الكاظمي") in pairs
+    assert ("أمريكا", "أميركا") in pairs or ("أميركا", "أمريكا") in pairs
     assert ("إسماعيل غاني", "إسماعيل قاآني") in pairs
     ghani = pairs["إسماعيل غاني", "إسماعيل قاآني"]
     assert ghani.shared_comentions > 0
@@ -76,9 +76,6 @@ def test_the_demo_pairs_are_suggested_with_their_evidence(demo):
 def test_pairs_marked_distinct_or_merged_are_no_longer_suggested(demo, django_user_model):
     user = django_user_model.objects.create_user("c")
     curation.mark_distinct(first=entity("أمريكا", "LOC"), second=entity("أميركا", "LOC"), user=user)
-    curation.merge_entities(
-        survivor=entity("مصطفى الكاظمي", "PERS"), others=[entity("الكاظمي", "PERS")], user=user
-    )
     names = {(s.survivor.name, s.other.name) for s in merge_suggestions()}
     assert names == {("إسماعيل غاني", "إسماعيل قاآني")}
     assert merge_suggestions(kind="LOC") == []

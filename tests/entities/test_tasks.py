@@ -21,8 +21,8 @@ def _curate(demo, editor) -> dict[str, Entity]:
         others=[entity("إسماعيل قاآني", "PERS")],
         user=editor,
     )
-    kadhimi = curation.merge_entities(
-        survivor=entity("مصطفى الكاظمي", "PERS"), others=[entity("الكاظمي", "PERS")], user=editor
+    america = curation.merge_entities(
+        survivor=entity("أمريكا", "LOC"), others=[entity("أميركا", "LOC")], user=editor
     )
     qaani = curation.split_alias(alias=ghani.aliases.get(text="قاآني"), user=editor)
     curation.reject_entity(entity=entity("باتريوت", "MISC"), user=editor)
@@ -30,7 +30,7 @@ def _curate(demo, editor) -> dict[str, Entity]:
     curation.reject_entity(entity=Entity.objects.get(kind="ORG", name="لكتائب"), user=editor)
     curation.rename_entity(entity=ghani, name="إسماعيل قاآني", user=editor)
     house = curation.change_kind(entity=entity("البيت الأبيض", "ORG"), kind="LOC", user=editor)
-    return {"ghani": ghani, "kadhimi": kadhimi, "qaani": qaani, "house": house}
+    return {"ghani": ghani, "america": america, "qaani": qaani, "house": house}
 
 
 def test_curation_decisions_survive_reannotation_of_all_articles(demo, editor, immediate_tasks):

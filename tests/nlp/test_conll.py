@@ -1,0 +1,165 @@
+"""CoNLL evaluation: conlleval chunking, span → token mapping, counts on a hand-made file, and
+the evaluate_ner command (no database)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from newsroom.nlp import Span
+from newsroom.nlp.backends import BUILTIN
+from newsroom.nlp.conll import (
+    Counts,
+    Mismatch,
+    chunks,
+    evaluate,
+    read_conll,
+    report,
+    scores,
+    sentence_text,
+    tags_from_spans,
+)
+
+# Four sentences, six gold entities; the comments say what the fake annotator predicts.
+GOLD = """\
+التقى O
+جو B-PERS
+بايدن I-PERS
+في O
+بغداد B-LOC
+
+أعلنت O
+شركة B-ORG
+زيت I-ORG
+الشمال I-ORG
+أرباحها O
+
+زار O
+ماكرون B-PERS
+والعراق B-LOC
+اليوم O
+
+قال O
+سلام I-PERS
+فياض I-PERS
+"""
+PREDICTED = {
+    "جو بايدن": "PERS",  # correct
+    "بغداد": "ORG",  # wrong type
+    "زيت الشمال": "ORG",  # boundary error (gold: شركة زيت الشمال); ماكرون is missed
+    "العراق": "LOC",  # inside the token والعراق: tags that token, correct
+    "اليوم": "MISC",  # spurious
+    "سلام فياض": "PERS",  # correct: gold I-PERS after O starts a chunk, as in conlleval
+}
+
+
+def fake_annotate(text: str) -> list[Span]:
+    spans = []
+    for name, kind in PREDICTED.items():
+        start = text.find(name)
+        if start >= 0:
+            spans.append(Span(start, start + len(name), kind, name, name))
+    return sorted(spans, key=lambda s: s.start)
+
+
+@pytest.fixture
+def gold_file(tmp_path):
+    path = tmp_path / "gold.txt"
+    path.write_text(GOLD, encoding="utf-8")
+    return path
+
+
+def test_chunks_follow_conlleval():
+    tags = ["I-PERS", "I-PERS", "O", "B-LOC", "I-ORG", "I-ORG", "B-PERS", "B-PERS", "I-LOC"]
+    assert chunks(tags) == [
+        (0, 2, "PERS"),  # I- after the start of the sentence starts a chunk
+        (3, 4, "LOC"),
+        (4, 6, "ORG"),  # I- after another kind starts a chunk
+        (6, 7, "PERS"),  # B- after B- of the same kind: two chunks
+        (7, 8, "PERS"),
+        (8, 9, "LOC"),  # a chunk that runs to the end
+    ]
+    assert chunks(["O", "X", "B-MISC", "X"]) == [(2, 3, "MISC")]
+    assert chunks([]) == []
+
+
+def test_read_conll_and_sentence_text(gold_file):
+    sents = read_conll(gold_file)
+    assert [len(s) for s in sents] == [5, 5, 4, 3]
+    text, offs = sentence_text(sents[2])
+    assert text == "زار ماكرون والعراق اليوم"
+    assert [text[s:e] for s, e in offs] == ["زار", "ماكرون", "والعراق", "اليوم"]
+
+
+def test_span_inside_a_clitic_token_tags_the_token():
+    text, offs = sentence_text([("زار", "O"), ("والعراق", "B-LOC"), ("أمس", "O")])
+    span = Span(5, 11, "LOC", "العراق", "عراق")
+    assert text[span.start : span.end] == "العراق"
+    assert tags_from_spans([span], offs) == ["O", "B-LOC", "O"]
+
+
+def test_spans_over_several_tokens_and_shared_tokens():
+    text, offs = sentence_text([(t, "O") for t in ["قال", "جو", "بايدن", "وماكرون"]])
+    biden = Span(4, 12, "PERS", "جو بايدن", "")
+    macron = Span(14, 20, "PERS", "ماكرون", "")
+    assert tags_from_spans([biden, macron], offs) == ["O", "B-PERS", "I-PERS", "B-PERS"]
+    # a span ending inside a token and the next starting in it: the token keeps the first
+    a, b = Span(0, 5, "ORG", text[0:5], ""), Span(5, 12, "LOC", text[5:12], "")
+    assert tags_from_spans([a, b], offs) == ["B-ORG", "I-ORG", "B-LOC", "O"]
+
+
+def test_counts_on_a_hand_made_file(gold_file):
+    mismatches: list[Mismatch] = []
+    counts = evaluate(read_conll(gold_file), fake_annotate, mismatches=mismatches)
+    assert (counts.sentences, counts.tokens) == (4, 17)
+    assert counts.gold == {"PERS": 3, "LOC": 2, "ORG": 1}
+    assert counts.predicted == {"PERS": 2, "ORG": 2, "LOC": 1, "MISC": 1}
+    assert counts.correct == {"PERS": 2, "LOC": 1}
+
+    by_kind = {s.kind: s for s in scores(counts)}
+    assert list(by_kind) == ["LOC", "MISC", "ORG", "PERS", "micro"]
+    assert (by_kind["PERS"].precision, by_kind["PERS"].recall) == (1.0, 2 / 3)
+    assert by_kind["PERS"].f1 == pytest.approx(0.8)
+    assert by_kind["LOC"].f1 == pytest.approx(2 / 3)
+    assert by_kind["ORG"].f1 == by_kind["MISC"].f1 == 0.0
+    micro = by_kind["micro"]
+    assert (micro.correct, micro.predicted, micro.gold) == (3, 6, 6)
+    assert micro.f1 == 0.5
+
+    lines = report(counts)
+    assert lines[-1] == "micro-F1 50.00"
+    assert any(line.split()[:4] == ["PERS", "100.00", "66.67", "80.00"] for line in lines)
+
+    assert mismatches == [
+        Mismatch(missed=[("بغداد", "LOC")], spurious=[("بغداد", "ORG")]),
+        Mismatch(missed=[("شركة زيت الشمال", "ORG")], spurious=[("زيت الشمال", "ORG")]),
+        Mismatch(missed=[("ماكرون", "PERS")], spurious=[("اليوم", "MISC")]),
+    ]
+
+
+def test_counts_reject_misaligned_tags():
+    with pytest.raises(ValueError, match="2 gold tags but 1 predicted"):
+        Counts().add(["O", "O"], ["O"])
+
+
+def test_no_entities_scores_zero_not_an_error():
+    counts = Counts()
+    counts.add(["O"], ["O"])
+    assert report(counts)[-1] == "micro-F1 0.00"
+
+
+def test_evaluate_ner_command_with_the_builtin_backend(tmp_path):
+    path = tmp_path / "s.txt"
+    path.write_text("زار O\nوالعراق B-LOC\nأمس O\n\nوصل O\nإلى O\nطهران B-LOC\n", "utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("evaluate_ner", str(path), "--backend", "builtin", stdout=out, stderr=err)
+    lines = out.getvalue().strip().splitlines()
+    assert lines[0] == f"s.txt: backend {BUILTIN.version}"
+    assert lines[-1] == "micro-F1 100.00"
+
+
+def test_evaluate_ner_command_refuses_a_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("evaluate_ner", str(tmp_path / "nothing.txt"), stdout=io.StringIO())
