@@ -99,7 +99,13 @@ if not DATABASE_URL:
         raise RuntimeError("EMBEDDED_DB_NAME may hold only ASCII letters, digits and _")
     DATABASE_URL = embedded_database_url(EMBEDDED_DB_NAME)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 0))}
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+# A read replica (streaming replication of the primary): reader pages and the API read from it.
+if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=envint("CONN_MAX_AGE", 0)
+    )
+    DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
+if any(db["ENGINE"] != "django.db.backends.postgresql" for db in DATABASES.values()):
     raise RuntimeError("Newsroom runs on PostgreSQL only: DATABASE_URL must be postgres://…")
 
 # Background work (bulk uploads, re-annotation) goes through Django's task framework, stored in
