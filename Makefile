@@ -21,6 +21,10 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py create_demo_editor
+	@# A task worker (background uploads) runs beside the server and stops when it stops;
+	@# a run cut short is picked up again by the next worker.
+	$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from newsroom.articles.formats import SUPPORTED_SUFFIXES
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -10,7 +13,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,text/plain"}))
+        accept = ",".join(SUPPORTED_SUFFIXES)
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -24,7 +28,12 @@ class UploadForm(forms.Form):
     body = forms.CharField(
         label=_("نص المقال"), widget=forms.Textarea(attrs={"rows": 12}), required=False
     )
-    source = forms.CharField(label=_("المصدر"), max_length=200, required=False)
+    source = forms.CharField(
+        label=_("المصدر"),
+        max_length=200,
+        required=False,
+        help_text=_("يُستعمل للمقال الملصق ولكل مقال في الملفات لا يذكر مصدره."),
+    )
     published_at = forms.DateTimeField(
         label=_("تاريخ النشر"),
         required=False,
@@ -32,9 +41,32 @@ class UploadForm(forms.Form):
     )
     url = forms.URLField(label=_("الرابط"), required=False, assume_scheme="https")
     files = MultipleFileField(
-        label=_("ملفات نصية"),
+        label=_("ملفات"),
         required=False,
-        help_text=_("ملف ‎.txt‎ أو أكثر بترميز UTF-8: السطر الأول عنوان المقال والباقي نصه."),
+        help_text=format_lazy(
+            _(
+                "ملف أو أكثر، حتى 100 ملف في المرة (للمزيد ضعها في أرشيف {zip}). الأنواع: "
+                "{txt} (السطر الأول عنوان المقال)، {md}، {html} (يُستخرج نص المقال)، "
+                "{json} و{jsonl} و{csv} (الحقول {fields})، وأرشيف {zip} أو {gz} لأيّ منها. "
+                "الترميز: {encodings}."
+            ),
+            # Each Latin run is wrapped in left-to-right marks, so the dots stay in place in RTL.
+            **{
+                key: f"\u200e{value}\u200e"
+                for key, value in {
+                    "zip": ".zip",
+                    "gz": ".gz",
+                    "txt": ".txt",
+                    "md": ".md",
+                    "html": ".html",
+                    "json": ".json",
+                    "jsonl": ".jsonl",
+                    "csv": ".csv",
+                    "fields": "title, body, source, published, url",
+                    "encodings": "UTF-8, UTF-16, Windows-1256, ISO-8859-6",
+                }.items()
+            },
+        ),
     )
 
     def clean(self):

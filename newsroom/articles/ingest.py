@@ -23,9 +23,19 @@ logger = logging.getLogger(__name__)
 
 Annotator = Callable[[str], list[nlp.Span]]
 
-# Characters that carry no text but shift offsets or hide content: NUL and other C0 controls
-# except tab and newline.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What clean_text removes: C0/C1 controls (except tab and newline), lone surrogates, and invisible
+# format characters that only steer display: bidi marks, embeddings, overrides and isolates (the
+# page sets the direction; a stray override can reorder or disguise what a reader sees), zero-width
+# space, word joiner and invisible operators, soft hyphen, BOMs inside the text. Zero-width joiner
+# and non-joiner stay: they change how Arabic-script letters join (Persian names, abbreviations),
+# and the annotator ignores them when matching. Mention offsets index the stored, cleaned text.
+_CONTROL_RE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff"
+    "\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+_LINE_BREAK_RE = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+# Every other kind of space (tab, no-break, thin, ideographic…) becomes one plain space.
+_BLANKS_RE = re.compile(r"[^\S\n]+")
 _SPACES_RE = re.compile(r"[ \t\u00a0]+")
 
 
@@ -60,10 +70,10 @@ class RefusedError(ValueError):
 
 
 def clean_text(text: str) -> str:
-    """Normalise line endings, Unicode form and stray control characters of one field."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROL_RE.sub("", text)
-    lines = [line.strip() for line in text.split("\n")]
+    """Normalise one field: line breaks, invisible characters, spaces, NFC; drop blank lines."""
+    text = _LINE_BREAK_RE.sub("\n", text)
+    text = unicodedata.normalize("NFC", _CONTROL_RE.sub("", text))
+    lines = (_BLANKS_RE.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
@@ -81,3 +82,78 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reader:article", args=[self.pk])
+
+
+class UploadBatch(models.Model):
+    """One upload from the admin page; its items are ingested one by one, resumably."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("رفعه"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("رُفع في"), auto_now_add=True)
+    # The form's default source, offered again for the next upload.
+    source = models.CharField(_("المصدر"), max_length=200, blank=True)
+    total = models.PositiveIntegerField(_("عدد العناصر"), default=0)
+    background = models.BooleanField(_("في الخلفية"), default=False)
+    progressed_at = models.DateTimeField(_("آخر تقدّم"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("انتهى في"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("عملية رفع")
+        verbose_name_plural = _("عمليات الرفع")
+
+    def __str__(self) -> str:
+        return f"رفع رقم {self.pk} ({self.total})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("upload_batch", args=[self.pk])
+
+
+class UploadItem(models.Model):
+    """One article of an upload: the parsed draft until it is ingested, then what happened."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("بانتظار المعالجة")
+        PROCESSING = "processing", _("قيد المعالجة")
+        STORED = "stored", _("حُفظ")
+        DUPLICATE = "duplicate", _("مكرر")
+        REFUSED = "refused", _("مرفوض")
+
+    UNFINISHED = (Status.PENDING, Status.PROCESSING)
+
+    batch = models.ForeignKey(UploadBatch, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    label = models.CharField(_("العنصر"), max_length=500)
+    # title, body, source, published_at (ISO 8601), url; emptied once the item is ingested.
+    draft = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("الحالة"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("السبب"), blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Set by the processor that claimed the item; another one may take it over only if the
+    # claimer's transaction is gone (its row lock is released when its connection dies).
+    claim = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        verbose_name = _("عنصر رفع")
+        verbose_name_plural = _("عناصر الرفع")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position"], name="upload_item_position_uniq")
+        ]
+        indexes = [
+            models.Index(fields=["batch", "status", "position"], name="upload_item_status_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.label

@@ -93,3 +93,25 @@ def test_a_storage_failure_stores_nothing(monkeypatch):
     with pytest.raises(RuntimeError):
         ingest_article(ArticleDraft(title="عنوان", body="زار الوفد بغداد."))
     assert not Article.objects.exists()
+
+
+def test_clean_text_drops_bidi_controls_and_invisible_characters():
+    dirty = (
+        "\u202bزار\u202c الوفد\u200f بغداد\u200b\u2066(UN)\u2069 \ufeffو\u00adالكويت\u061c"
+        "\u2028سطر\u00a0\u2003ثان"
+    )
+    assert ingest.clean_text(dirty) == "زار الوفد بغداد(UN) والكويت\nسطر ثان"
+
+
+def test_clean_text_keeps_joiners_and_normalises_to_nfc():
+    # ZWNJ/ZWJ change how Arabic-script letters join; alef + combining maddah composes to آ.
+    assert ingest.clean_text("می\u200cخواهم") == "می\u200cخواهم"
+    assert ingest.clean_text("ا\u0653لاف") == "آلاف"
+
+
+def test_mention_offsets_index_the_stored_text_after_invisible_characters_are_dropped():
+    body = "\u200fوصل\u200b الوفد إلى \u202bبغداد\u202c ثم إلى الكويت\u200e."
+    article = ingest_article(ArticleDraft(title="زيارة", body=body)).article
+    assert article.body == "وصل الوفد إلى بغداد ثم إلى الكويت."
+    mentions = Mention.objects.filter(article=article, field="body")
+    assert {article.body[m.start : m.end] for m in mentions} >= {"بغداد", "الكويت"}
