@@ -18,9 +18,13 @@ from django.utils import timezone
 
 from newsroom.articles.models import Article
 from newsroom.entities.models import Entity, Mention
+from newsroom.reader.selectors import articles_mentioning
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+
+# What an article summary reads; the text and the search columns stay in the database.
+SUMMARY_FIELDS = ("title", "published_at", "url", "source__name")
 
 View = Callable[..., JsonResponse]
 
@@ -146,13 +150,14 @@ def _get_or_404(queryset: QuerySet, pk: int, message: str) -> Any:
 
 @api_view
 def article_list(request: HttpRequest) -> JsonResponse:
-    articles = Article.objects.newest_first().select_related("source")
+    articles = Article.objects.newest_first().select_related("source").only(*SUMMARY_FIELDS)
     return _json(_paginate(request, articles, lambda a: _article_summary(request, a)))
 
 
 @api_view
 def article_detail(request: HttpRequest, pk: int) -> JsonResponse:
-    article = _get_or_404(Article.objects.select_related("source"), pk, "المقال غير موجود.")
+    articles = Article.objects.select_related("source").only(*SUMMARY_FIELDS, "body")
+    article = _get_or_404(articles, pk, "المقال غير موجود.")
     mentions = article.mentions.select_related("entity").order_by("field", "start")
     # Title mentions first, then the body's, each in reading order ("body" < "title" in SQL).
     ordered = sorted(mentions, key=lambda m: (m.field != Mention.Field.TITLE, m.start))
@@ -182,7 +187,7 @@ def entity_list(request: HttpRequest) -> JsonResponse:
 def entity_detail(request: HttpRequest, pk: int) -> JsonResponse:
     entity = _get_or_404(Entity.objects.all(), pk, "الكيان غير موجود.")
     aliases = list(entity.aliases.order_by("text").values_list("text", flat=True))
-    articles = Article.objects.mentioning(entity).newest_first().select_related("source")
+    articles = articles_mentioning([entity.pk]).only(*SUMMARY_FIELDS)
     return _json(
         {
             **_entity_summary(request, entity),

@@ -15,6 +15,7 @@ from django.utils.html import escape
 from newsroom.articles.models import Article
 from newsroom.entities.models import Entity, Mention
 from newsroom.reader.highlight import segments
+from newsroom.reader.selectors import articles_mentioning
 
 FEED_ITEMS = 50
 
@@ -58,10 +59,15 @@ class EntityFeed(Feed):
 
     def items(self, entity: Entity) -> list[Article]:
         # Three queries in all: the entity, the articles, and their mentions of it.
+        positions = ("article_id", "field", "start", "end", "sentence_start", "sentence_end")
         mentions = Prefetch(
-            "mentions", queryset=Mention.objects.filter(entity=entity), to_attr="entity_mentions"
+            "mentions",
+            queryset=Mention.objects.filter(entity=entity).only(*positions),
+            to_attr="entity_mentions",
         )
-        articles = Article.objects.mentioning(entity).newest_first().select_related("source")
+        articles = articles_mentioning([entity.pk]).only(
+            "title", "body", "published_at", "created_at", "source__name"
+        )
         return list(articles.prefetch_related(mentions)[:FEED_ITEMS])
 
     def item_title(self, article: Article) -> str:
