@@ -43,3 +43,13 @@ def demo(db):
     from newsroom.articles.management.commands.load_demo import load_demo
 
     return list(load_demo())
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached page aggregates must not leak from one test's data into another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .text import tokenize
+import regex
+
+from .text import norm_token, tokenize
+
+_WORD_RE = regex.compile(r"[^\s\p{P}\p{S}]+")
 
 _CLITICS = frozenset("وفبلك")
 _MIN_STEM = 3
@@ -40,10 +44,21 @@ def search_text(text: str) -> str:
     return " ".join(search_keys(text))
 
 
-def match_positions(text: str, keys: set[str]) -> list[tuple[int, int]]:
-    """(start, end) offsets of the words of ``text`` whose key is one of ``keys``."""
+def match_positions(
+    text: str, keys: set[str], start: int = 0, end: int | None = None
+) -> list[tuple[int, int]]:
+    """(start, end) offsets of the words of ``text[start:end]`` whose key is one of ``keys``."""
     return [
         (token.start, token.end)
-        for token in tokenize(text)
+        for token in tokenize(text, start, end)
         if token.is_word and search_key(token.norm) in keys
     ]
+
+
+def first_match(text: str, keys: set[str]) -> tuple[int, int] | None:
+    """Offsets of the first word of ``text`` whose key is one of ``keys``, reading no further."""
+    for match in _WORD_RE.finditer(text):
+        word = match.group()
+        if search_key(norm_token(word)) in keys:
+            return match.span()
+    return None

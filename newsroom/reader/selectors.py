@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, Max, Min, Q, QuerySet
-from django.db.models.functions import TruncDay, TruncWeek
+from django.core.cache import cache
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncDay
 
 from newsroom import nlp
 from newsroom.articles.models import Article
 from newsroom.entities.models import Alias, Entity, Mention
-from newsroom.nlp.search import match_positions, search_keys
+from newsroom.nlp.search import first_match, match_positions, search_keys
 from newsroom.nlp.text import clitic_analyses
 from newsroom.reader.highlight import Mark, Segment, segments
 
@@ -64,43 +65,76 @@ def quotes_for(
     return out
 
 
+# Aggregates over every article of an entity are the expensive part of its page (the most
+# mentioned entity of a 20,000-article corpus appears in thousands). They are cached under a key
+# that holds the entities' article counts, so a new article mentioning them computes them anew.
+AGGREGATE_TIMEOUT = 6 * 3600
+
+
+def _cached(prefix: str, entities: Sequence[Entity], compute):
+    key = prefix + ":" + ",".join(f"{e.pk}-{e.article_count}" for e in entities)
+    return cache.get_or_set(key, compute, AGGREGATE_TIMEOUT)
+
+
+def _co_mention_counts(entity: Entity, per_kind: int = 30) -> list[tuple[int, str, int]]:
+    """(entity id, kind, shared articles) of the entities most often in ``entity``'s articles,
+    the top ``per_kind`` of each kind."""
+
+    def compute() -> list[tuple[int, str, int]]:
+        rows = (
+            Mention.objects.filter(
+                article_id__in=Mention.objects.filter(entity=entity).values("article_id")
+            )
+            .exclude(entity=entity)
+            .values_list("entity_id", "entity__kind")
+            .annotate(n=Count("article_id", distinct=True))
+            .order_by("-n", "entity_id")
+        )
+        kept: list[tuple[int, str, int]] = []
+        per: dict[str, int] = defaultdict(int)
+        for pk, kind, n in rows.iterator(chunk_size=2000):
+            if per[kind] < per_kind:
+                per[kind] += 1
+                kept.append((pk, kind, n))
+        return kept
+
+    return _cached("co-mentions", [entity], compute)
+
+
 def co_mentioned(entity: Entity, *, kinds: Sequence[str], limit: int = 10) -> list[Entity]:
     """Entities of ``kinds`` mentioned in the most articles together with ``entity``."""
-    shared = (
-        Mention.objects.filter(
-            article_id__in=Mention.objects.filter(entity=entity).values("article_id"),
-            entity__kind__in=kinds,
-        )
-        .exclude(entity=entity)
-        .values("entity_id")
-        .annotate(n=Count("article_id", distinct=True))
-        .order_by("-n", "entity_id")[:limit]
-    )
-    counts = {row["entity_id"]: row["n"] for row in shared}
-    entities = Entity.objects.in_bulk(list(counts))
+    top = [(pk, n) for pk, kind, n in _co_mention_counts(entity) if kind in kinds][:limit]
+    entities = Entity.objects.in_bulk([pk for pk, _ in top])
     out = []
-    for pk, n in counts.items():
-        other = entities[pk]
-        other.shared = n
-        out.append(other)
+    for pk, n in top:
+        if pk in entities:  # merged or rejected since the counts were cached
+            other = entities[pk]
+            other.shared = n
+            out.append(other)
     return out
 
 
-def mention_timeline(entity_ids: Sequence[int]) -> tuple[dict[date, int], str]:
-    """Articles per day (or per week when they span more than 90 days) mentioning the entities."""
-    articles = articles_mentioning(entity_ids).filter(published_at__isnull=False).order_by()
-    span = articles.aggregate(first=Min("published_at"), last=Max("published_at"))
-    if span["first"] is None:
-        return {}, "day"
-    step = "week" if (span["last"] - span["first"]).days > 90 else "day"
-    trunc = TruncWeek if step == "week" else TruncDay
-    rows = (
-        articles.annotate(period=trunc("published_at"))
-        .values("period")
-        .annotate(n=Count("id"))
-        .order_by("period")
-    )
-    return {row["period"].date(): row["n"] for row in rows}, step
+def mention_timeline(entities: Sequence[Entity]) -> tuple[dict[date, int], str]:
+    """Articles per day (or per week when they span more than 90 days) mentioning all the
+    entities."""
+
+    def compute() -> dict[date, int]:
+        articles = articles_mentioning([e.pk for e in entities]).filter(published_at__isnull=False)
+        rows = (
+            articles.order_by()
+            .annotate(day=TruncDay("published_at"))
+            .values_list("day")
+            .annotate(n=Count("id"))
+        )
+        return {day.date(): n for day, n in rows}
+
+    days = _cached("timeline", entities, compute)
+    if not days or (max(days) - min(days)).days <= 90:
+        return days, "day"
+    weeks: dict[date, int] = defaultdict(int)
+    for day, n in days.items():
+        weeks[day - timedelta(days=day.weekday())] += n
+    return dict(weeks), "week"
 
 
 def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
@@ -162,6 +196,9 @@ def _name_keys(query: str) -> set[str]:
     return keys - {""}
 
 
+SEARCH_CANDIDATES = 500
+
+
 @dataclass
 class SearchHit:
     article: Article
@@ -191,8 +228,14 @@ def search_articles(
         articles = articles.filter(
             pk__in=Mention.objects.filter(entity_id=entity_id).values("article_id")
         )
+    # Rank only the newest SEARCH_CANDIDATES matches (fetched once, so counting and paging do
+    # not repeat the search): ranking reads each match's whole tsvector, and a common word
+    # matches thousands of articles. The page says when the cap was reached.
+    newest = articles.order_by(F("published_at").desc(nulls_last=True), "-id")
+    candidates = list(newest.values_list("pk", flat=True)[:SEARCH_CANDIDATES])
     return (
-        articles.annotate(rank=SearchRank(F("search_vector"), tsquery))
+        Article.objects.filter(pk__in=candidates)
+        .annotate(rank=SearchRank(F("search_vector"), tsquery))
         .select_related("source")
         .defer("search_title", "search_body")
         .order_by("-rank", F("published_at").desc(nulls_last=True), "-id")
@@ -200,25 +243,21 @@ def search_articles(
 
 
 def snippets(articles: Iterable[Article], query: str, *, width: int = 240) -> list[SearchHit]:
-    """For each article, the sentence with the most query words, the words marked."""
+    """For each article, the first body sentence with a query word, the words marked."""
     keys = set(search_keys(query))
     hits = []
     for article in articles:
-        matches = match_positions(article.body, keys)
-        best: tuple[int, int] = (0, min(len(article.body), width))
-        if matches:
-            per_sentence: dict[tuple[int, int], int] = defaultdict(int)
-            bounds = nlp.sentence_bounds(article.body)
-            for start, _ in matches:
-                per_sentence[_sentence(bounds, start)] += 1
-            best = max(per_sentence, key=lambda b: (per_sentence[b], -b[0]))
-        start, end = best
-        if end - start > width * 2:
-            first = next((s for s, _ in matches if start <= s < end), start)
-            start = max(start, first - width // 2)
-            end = min(end, start + width * 2)
-        marks = [Mark(s, e) for s, e in matches if start <= s and e <= end]
-        hits.append(SearchHit(article, segments(article.body, start, end, marks)))
+        body = article.body
+        found = first_match(body, keys)
+        if found is None:  # matched in the title only: show the opening
+            start, end = 0, min(len(body), width)
+        else:
+            start, end = _sentence(nlp.sentence_bounds(body), found[0])
+            if end - start > width * 2:
+                start = max(start, found[0] - width // 2)
+                end = min(end, start + width * 2)
+        marks = [Mark(s, e) for s, e in match_positions(body, keys, start, end)]
+        hits.append(SearchHit(article, segments(body, start, end, marks)))
     return hits
 
 

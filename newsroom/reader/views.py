@@ -94,7 +94,7 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         # "More articles": only the next items and the next "more" link.
         return render(request, "reader/partials/article_quotes.html", context)
-    counts, step = selectors.mention_timeline([entity.pk])
+    counts, step = selectors.mention_timeline([entity])
     context.update(
         aliases=[a for a in entity.aliases.order_by("text") if not _clipped(a.text, entity.key)],
         timeline=charts.timeline(counts, step=step),
@@ -124,7 +124,7 @@ def pair_detail(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     }
     if request.htmx:
         return render(request, "reader/partials/article_quotes.html", context)
-    counts, step = selectors.mention_timeline([first.pk, second.pk])
+    counts, step = selectors.mention_timeline([first, second])
     context["timeline"] = charts.timeline(counts, step=step)
     return render(request, "reader/pair_detail.html", context)
 
@@ -210,6 +210,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "page": page,
         "hits": selectors.snippets(page.object_list, query),
         "suggestions": selectors.entity_suggestions(query) if query else [],
+        "capped": page.paginator.count >= selectors.SEARCH_CANDIDATES,
         "sources": Source.objects.annotate(n=Count("articles")).filter(n__gt=0).order_by("name"),
         "filter_entity": Entity.objects.filter(pk=filters["entity_id"]).first()
         if filters["entity_id"]
