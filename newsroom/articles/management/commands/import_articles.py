@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from newsroom.articles.formats import SUPPORTED_SUFFIXES, Limits, iter_paths
@@ -85,6 +86,15 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             self.stderr.write("interrupted: what was stored stays stored")
             raise CommandError(self._summary(counts), returncode=130) from None
+        except DatabaseError as exc:
+            # Each article is stored in its own transaction: the ones counted are whole, the one
+            # in flight was rolled back, and running the same command again skips the stored
+            # ones as duplicates.
+            self.stderr.write(
+                f"database failure: {str(exc).strip()}\n"
+                "what was stored stays stored; run the same command again to import the rest"
+            )
+            raise CommandError(self._summary(counts), returncode=1) from None
         self.stdout.write(self._summary(counts))
 
     @staticmethod
