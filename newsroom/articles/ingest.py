@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -125,6 +126,9 @@ def ingest_article(draft: ArticleDraft, *, annotator: Annotator | None = None) -
         with transaction.atomic():
             article = _store(draft, digest)
             annotate_article(article, annotator=annotator or nlp.annotate)
+            if article.status == Article.Status.FAILED:
+                # Stored without mentions; a worker tries the recogniser again later.
+                transaction.on_commit(partial(_schedule_retry, article.pk))
     except IntegrityError:
         # A concurrent ingest stored the same text between our check and our insert.
         existing = Article.objects.filter(content_hash=digest).first()
@@ -132,6 +136,12 @@ def ingest_article(draft: ArticleDraft, *, annotator: Annotator | None = None) -
             raise
         return IngestResult(Outcome.DUPLICATE, label, article=existing)
     return IngestResult(Outcome.STORED, label, article=article)
+
+
+def _schedule_retry(article_id: int) -> None:
+    from newsroom.articles.tasks import schedule_annotation_retry
+
+    schedule_annotation_retry(article_id)
 
 
 def _store(draft: ArticleDraft, digest: str) -> Article:
