@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F
+from django.db.models.functions import Greatest
 
 from newsroom import nlp
-from newsroom.entities.models import Alias, Entity, LinkRule, Mention
+from newsroom.entities.models import Alias, ArticleEntity, Entity, LinkRule, Mention
 
 # Fields in reading order: a name in the title counts as "before" one in the body.
 FIELD_ORDER = ("title", "body")
@@ -61,9 +62,10 @@ def link_article(article, spans_by_field: Mapping[str, Sequence[nlp.Span]]) -> l
     Curation decisions (``LinkRule``) come first; names they do not cover link by their key.
     """
     lock_entities(exclusive=False)
-    previous = Mention.objects.filter(article=article)
-    touched = set(previous.values_list("entity_id", flat=True).distinct())
-    previous.delete()
+    appearances = ArticleEntity.objects.filter(article=article)
+    before = set(appearances.values_list("entity_id", flat=True))
+    Mention.objects.filter(article=article).delete()
+    appearances.delete()
     linked = resolve_in_document(spans_by_field)
     decided = curated_targets(linked)
     # A rejected name (None) is dropped; a name without a decision (no entry) links by its key.
@@ -71,7 +73,7 @@ def link_article(article, spans_by_field: Mapping[str, Sequence[nlp.Span]]) -> l
         (item, decided.get(i)) for i, item in enumerate(linked) if decided.get(i, -1) is not None
     ]
     if not kept:
-        refresh_article_counts(touched)
+        _shift_counts(added=set(), removed=before)
         return []
 
     entities = _entities_for([item for item, target in kept if not target])
@@ -97,8 +99,23 @@ def link_article(article, spans_by_field: Mapping[str, Sequence[nlp.Span]]) -> l
             )
         )
     Mention.objects.bulk_create(mentions)
-    refresh_article_counts(touched | set(targets))
+    per_entity = Counter(targets)
+    ArticleEntity.objects.bulk_create(
+        ArticleEntity(article=article, entity_id=pk, published_at=article.published_at, mentions=n)
+        for pk, n in per_entity.items()
+    )
+    _shift_counts(added=set(per_entity) - before, removed=before - set(per_entity))
     return mentions
+
+
+def _shift_counts(*, added: set[int], removed: set[int]) -> None:
+    """One article more for the entities it now names, one less for those it no longer does."""
+    if added:
+        Entity.objects.filter(pk__in=added).update(article_count=F("article_count") + 1)
+    if removed:
+        Entity.objects.filter(pk__in=removed).update(
+            article_count=Greatest(F("article_count") - 1, 0)
+        )
 
 
 def curated_targets(linked: Sequence[Linked]) -> dict[int, int | None]:
@@ -169,16 +186,30 @@ def _sentence_of(bounds: Sequence[tuple[int, int]], offset: int) -> tuple[int, i
 
 
 def refresh_article_counts(entity_ids: Iterable[int]) -> None:
-    """Recount, in one statement, how many articles mention each of these entities."""
-    ids = list(entity_ids)
-    counts = (
-        Mention.objects.filter(entity=OuterRef("pk"))
-        .order_by()
-        .values("entity")
-        .annotate(n=Count("article", distinct=True))
-        .values("n")
-    )
-    Entity.objects.filter(pk__in=ids).update(article_count=Coalesce(Subquery(counts), 0))
+    """Rebuild these entities' appearances from their mentions and recount their articles (after
+    curation moved or removed mentions wholesale)."""
+    ids = sorted(set(entity_ids))
+    if not ids:
+        return
+    appearance = ArticleEntity._meta.db_table
+    mention = Mention._meta.db_table
+    article = Mention._meta.get_field("article").related_model._meta.db_table
+    entity = Entity._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {appearance} WHERE entity_id = ANY(%s)", [ids])
+        cursor.execute(
+            f"INSERT INTO {appearance} (article_id, entity_id, published_at, mentions)"
+            f" SELECT m.article_id, m.entity_id, a.published_at, count(*)"
+            f" FROM {mention} m JOIN {article} a ON a.id = m.article_id"
+            f" WHERE m.entity_id = ANY(%s) GROUP BY m.article_id, m.entity_id, a.published_at",
+            [ids],
+        )
+        cursor.execute(
+            f"UPDATE {entity} e SET article_count ="
+            f" (SELECT count(*) FROM {appearance} x WHERE x.entity_id = e.id)"
+            f" WHERE e.id = ANY(%s)",
+            [ids],
+        )
 
 
 # Curation and linking exclude each other: a merge must not interleave with an article being

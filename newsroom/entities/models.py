@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -108,6 +109,41 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alias.text} @ {self.field}[{self.start}:{self.end}]"
+
+
+class ArticleEntity(models.Model):
+    """One row per entity per article that mentions it, with the article's date copied in.
+
+    Derived from ``Mention`` (linking and curation keep it in step). It lets an entity's
+    articles be read newest first straight from an index, and keeps co-mention counts free of
+    ``COUNT(DISTINCT …)`` over every mention.
+    """
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="appearances"
+    )
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="appearances")
+    published_at = models.DateTimeField(null=True, blank=True)
+    mentions = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("ظهور في مقال")
+        verbose_name_plural = _("الظهور في المقالات")
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "article"], name="appearance_unique"),
+        ]
+        indexes = [
+            models.Index(
+                F("entity"),
+                F("published_at").desc(nulls_last=True),
+                F("article").desc(),
+                name="appearance_newest_idx",
+            ),
+            models.Index(fields=["article"], name="appearance_article_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} @ {self.article_id}"
 
 
 class LinkRule(models.Model):

@@ -9,23 +9,66 @@ from datetime import date, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDay
 
 from newsroom import nlp
 from newsroom.articles.models import Article
-from newsroom.entities.models import Alias, Entity, Mention
+from newsroom.entities.models import Alias, ArticleEntity, Entity, Mention
 from newsroom.nlp.search import first_match, match_positions, search_keys
 from newsroom.nlp.text import clitic_analyses
 from newsroom.reader.highlight import Mark, Segment, segments
 
 
+def _appearances(entity_ids: Sequence[int]) -> QuerySet[ArticleEntity]:
+    """Appearances of the first entity in articles that also name all the others."""
+    first, *others = entity_ids
+    rows = ArticleEntity.objects.filter(entity_id=first)
+    for pk in others:
+        rows = rows.filter(
+            article_id__in=ArticleEntity.objects.filter(entity_id=pk).values("article_id")
+        )
+    return rows
+
+
 def articles_mentioning(entity_ids: Sequence[int]) -> QuerySet[Article]:
     """Articles that mention every one of ``entity_ids``, newest first."""
-    articles = Article.objects.all()
-    for pk in entity_ids:
-        articles = articles.filter(pk__in=Mention.objects.filter(entity_id=pk).values("article_id"))
-    return articles.newest_first().select_related("source")
+    return (
+        Article.objects.filter(pk__in=_appearances(entity_ids).values("article_id"))
+        .newest_first()
+        .select_related("source")
+    )
+
+
+def article_page(
+    entity_ids: Sequence[int], number: str | None, *, per_page: int, count: int | None = None
+) -> Page:
+    """One page of the articles naming all of ``entity_ids``, newest first, read in index order
+    from the appearances table; ``count`` spares counting when it is known."""
+    ids = _appearances(entity_ids).order_by(F("published_at").desc(nulls_last=True), "-article_id")
+    paginator = (
+        Paginator(ids.values_list("article_id", flat=True), per_page)
+        if count is None
+        else KnownCountPaginator(ids.values_list("article_id", flat=True), per_page, count=count)
+    )
+    page = paginator.get_page(number)
+    wanted = list(page.object_list)
+    found = Article.objects.select_related("source").in_bulk(wanted)
+    page.object_list = [found[pk] for pk in wanted if pk in found]
+    return page
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count (an entity's stored article count) instead of counting."""
+
+    def __init__(self, items, per_page: int, *, count: int) -> None:
+        super().__init__(items, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
 
 
 @dataclass
@@ -82,12 +125,12 @@ def _co_mention_counts(entity: Entity, per_kind: int = 30) -> list[tuple[int, st
 
     def compute() -> list[tuple[int, str, int]]:
         rows = (
-            Mention.objects.filter(
-                article_id__in=Mention.objects.filter(entity=entity).values("article_id")
+            ArticleEntity.objects.filter(
+                article_id__in=ArticleEntity.objects.filter(entity=entity).values("article_id")
             )
             .exclude(entity=entity)
             .values_list("entity_id", "entity__kind")
-            .annotate(n=Count("article_id", distinct=True))
+            .annotate(n=Count("id"))
             .order_by("-n", "entity_id")
         )
         kept: list[tuple[int, str, int]] = []
@@ -119,9 +162,10 @@ def mention_timeline(entities: Sequence[Entity]) -> tuple[dict[date, int], str]:
     entities."""
 
     def compute() -> dict[date, int]:
-        articles = articles_mentioning([e.pk for e in entities]).filter(published_at__isnull=False)
         rows = (
-            articles.order_by()
+            _appearances([e.pk for e in entities])
+            .filter(published_at__isnull=False)
+            .order_by()
             .annotate(day=TruncDay("published_at"))
             .values_list("day")
             .annotate(n=Count("id"))
@@ -139,12 +183,12 @@ def mention_timeline(entities: Sequence[Entity]) -> tuple[dict[date, int], str]:
 
 def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
     """Articles sharing the most entities with ``article`` (rarer shared entities first)."""
-    entity_ids = Mention.objects.filter(article=article).values("entity_id")
+    entity_ids = ArticleEntity.objects.filter(article=article).values("entity_id")
     rows = (
-        Mention.objects.filter(entity_id__in=entity_ids)
+        ArticleEntity.objects.filter(entity_id__in=entity_ids)
         .exclude(article=article)
         .values("article_id")
-        .annotate(n=Count("entity_id", distinct=True))
+        .annotate(n=Count("id"))
         .order_by("-n", "-article_id")[:limit]
     )
     shared = {row["article_id"]: row["n"] for row in rows}

@@ -37,26 +37,10 @@ def _moved(name: str, request: HttpRequest, *args: int) -> HttpResponse:
     return HttpResponsePermanentRedirect(reverse(name, args=args) + (f"?{query}" if query else ""))
 
 
-class KnownCountPaginator(Paginator):
-    """A paginator told its count (an entity's stored article count) instead of counting."""
-
-    def __init__(self, items, per_page: int, *, count: int) -> None:
-        super().__init__(items, per_page)
-        self._known_count = count
-
-    @property
-    def count(self) -> int:
-        return self._known_count
-
-
-def _page(request: HttpRequest, items, per_page: int | None = None, *, count=None) -> Page:
-    per_page = per_page or settings.ARTICLES_PER_PAGE
-    paginator = (
-        Paginator(items, per_page)
-        if count is None
-        else KnownCountPaginator(items, per_page, count=count)
+def _page(request: HttpRequest, items, per_page: int | None = None) -> Page:
+    return Paginator(items, per_page or settings.ARTICLES_PER_PAGE).get_page(
+        request.GET.get("page")
     )
-    return paginator.get_page(request.GET.get("page"))
 
 
 @require_GET
@@ -101,7 +85,12 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entity = _entity_or_404(pk)
     if entity.pk != pk:
         return _moved("reader:entity", request, entity.pk)
-    page = _page(request, selectors.articles_mentioning([entity.pk]), count=entity.article_count)
+    page = selectors.article_page(
+        [entity.pk],
+        request.GET.get("page"),
+        per_page=settings.ARTICLES_PER_PAGE,
+        count=entity.article_count,
+    )
     context = {
         "entity": entity,
         "page": page,
@@ -131,7 +120,9 @@ def pair_detail(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     first, second = _entity_or_404(pk), _entity_or_404(other)
     if (first.pk, second.pk) != (pk, other):
         return _moved("reader:pair", request, first.pk, second.pk)
-    page = _page(request, selectors.articles_mentioning([first.pk, second.pk]))
+    page = selectors.article_page(
+        [first.pk, second.pk], request.GET.get("page"), per_page=settings.ARTICLES_PER_PAGE
+    )
     context = {
         "first": first,
         "second": second,

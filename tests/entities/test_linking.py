@@ -108,3 +108,36 @@ def test_a_surname_with_the_article_joins_the_full_name():
     body = [_span("مصطفى الكاظمي", "PERS"), _span("الكاظمي", "PERS", 30)]
     linked = resolve_in_document({"body": body})
     assert [item.key for item in linked] == [entity_key("مصطفى الكاظمي")] * 2
+
+
+def test_appearances_and_article_counts_follow_the_mentions(demo, django_user_model):
+    from django.db.models import Count
+
+    from newsroom.articles.ingest import annotate_article
+    from newsroom.articles.models import Article
+    from newsroom.entities.curation import merge_entities
+    from newsroom.entities.models import ArticleEntity
+    from newsroom.nlp import annotate
+
+    def consistent():
+        derived = {
+            (row["article_id"], row["entity_id"], row["n"])
+            for row in Mention.objects.values("article_id", "entity_id").annotate(n=Count("id"))
+        }
+        stored = set(ArticleEntity.objects.values_list("article_id", "entity_id", "mentions"))
+        assert stored == derived
+        for entity in Entity.objects.all():
+            assert entity.article_count == entity.appearances.count(), entity.name
+
+    consistent()
+    editor = django_user_model.objects.create_user("editor", is_staff=True)
+    usa = Entity.objects.get(kind="LOC", key=entity_key("الولايات المتحدة"))
+    america = Entity.objects.get(kind="LOC", key=entity_key("أمريكا"))
+    merge_entities(survivor=usa, others=[america], user=editor)
+    consistent()
+    for article in Article.objects.all()[:5]:
+        annotate_article(article, annotator=lambda text: [])
+    consistent()
+    for article in Article.objects.all()[:5]:
+        annotate_article(article, annotator=annotate)
+    consistent()
