@@ -1,4 +1,7 @@
 from django import template
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -10,3 +13,43 @@ def query_with(context, **changes) -> str:
     for name, value in changes.items():
         params[name] = value
     return "?" + params.urlencode()
+
+
+# Highlights are rendered here rather than by an included template per segment: an article
+# page or an entity page has hundreds of them, and an include apiece dominated render time.
+def _link(entity, text: str, preview: bool) -> str:
+    attrs = ""
+    if preview:
+        attrs = format_html(
+            ' data-preview="{}" aria-describedby="entity-preview"',
+            reverse("reader:entity_preview", args=[entity.pk]),
+        )
+    return format_html(
+        '<a class="ent ent-{}" href="{}"{} title="{}: {}">{}</a>',
+        entity.kind.lower(),
+        reverse("reader:entity", args=[entity.pk]),
+        attrs,
+        entity.get_kind_display(),
+        entity.name,
+        text,
+    )
+
+
+@register.simple_tag
+def entity_link(entity, text: str, preview: bool = False) -> str:
+    """A highlight: the entity's kind as class, a link to its page, its kind and name as title."""
+    return _link(entity, text, preview)
+
+
+@register.simple_tag
+def segments(segs, preview: bool = False) -> str:
+    """Plain, highlighted (entity mentions) and marked (search matches) stretches of text."""
+    out = []
+    for seg in segs:
+        if seg.mention is not None:
+            out.append(_link(seg.mention.entity, seg.text, preview))
+        elif seg.match:
+            out.append(format_html("<mark>{}</mark>", seg.text))
+        else:
+            out.append(conditional_escape(seg.text))
+    return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
