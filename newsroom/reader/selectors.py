@@ -240,7 +240,7 @@ def _name_keys(query: str) -> set[str]:
     return keys - {""}
 
 
-SEARCH_CANDIDATES = 500
+SEARCH_CANDIDATES = 200
 
 
 @dataclass
@@ -256,10 +256,11 @@ def search_articles(
     date_from: date | None = None,
     date_to: date | None = None,
     entity_id: int | None = None,
-) -> QuerySet[Article]:
+) -> tuple[QuerySet[Article], int]:
+    """Matching articles, ranked, and how many there are (at most SEARCH_CANDIDATES)."""
     keys = search_keys(query)
     if not keys:
-        return Article.objects.none()
+        return Article.objects.none(), 0
     tsquery = SearchQuery(" ".join(keys), config="arabic", search_type="plain")
     articles = Article.objects.filter(search_vector=tsquery)
     if source_id:
@@ -277,13 +278,14 @@ def search_articles(
     # matches thousands of articles. The page says when the cap was reached.
     newest = articles.order_by(F("published_at").desc(nulls_last=True), "-id")
     candidates = list(newest.values_list("pk", flat=True)[:SEARCH_CANDIDATES])
-    return (
+    ranked = (
         Article.objects.filter(pk__in=candidates)
         .annotate(rank=SearchRank(F("search_vector"), tsquery))
         .select_related("source")
         .defer("search_title", "search_body")
         .order_by("-rank", F("published_at").desc(nulls_last=True), "-id")
     )
+    return ranked, len(candidates)
 
 
 def snippets(articles: Iterable[Article], query: str, *, width: int = 240) -> list[SearchHit]:

@@ -5,7 +5,6 @@ from datetime import date
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -209,8 +208,12 @@ def search(request: HttpRequest) -> HttpResponse:
         "date_to": _date(request.GET.get("to")),
         "entity_id": _int(request.GET.get("entity")),
     }
-    results = selectors.search_articles(query, **filters) if query else Article.objects.none()
-    page = _page(request, results)
+    results, total = (
+        selectors.search_articles(query, **filters) if query else (Article.objects.none(), 0)
+    )
+    page = selectors.KnownCountPaginator(results, settings.ARTICLES_PER_PAGE, count=total).get_page(
+        request.GET.get("page")
+    )
     context = {
         "query": query,
         "filters": filters,
@@ -218,7 +221,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "hits": selectors.snippets(page.object_list, query),
         "suggestions": selectors.entity_suggestions(query) if query else [],
         "capped": page.paginator.count >= selectors.SEARCH_CANDIDATES,
-        "sources": Source.objects.annotate(n=Count("articles")).filter(n__gt=0).order_by("name"),
+        "sources": Source.objects.order_by("name"),
         "filter_entity": Entity.objects.filter(pk=filters["entity_id"]).first()
         if filters["entity_id"]
         else None,
