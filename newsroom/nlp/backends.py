@@ -1,8 +1,11 @@
 """Recogniser backends behind ``nlp.annotate``, chosen once by the ``NER_BACKEND`` variable.
 
 * ``builtin`` (default): the project's own recogniser, a *core* function wrapped by
-  :class:`CoreBackend`. Replacing the core (the gazetteer today, the statistical tagger later) is
-  the one line that defines :data:`BUILTIN`.
+  :class:`CoreBackend`. The core is the trained BiLSTM-CRF tagger (``tagger/``) with the
+  hand-written names laid over it; replacing the core is the one line that defines
+  :data:`BUILTIN`.
+* ``gazetteer``: the previous built-in core, gazetteer and rules only (``recognizer.py``): a
+  fallback and a baseline for ``evaluate_ner``.
 * ``camel``: CAMeL Tools' BERT recogniser (``camel_backend.py``), when its model is installed.
 
 Every backend returns the same :class:`Span` list: sorted, non-overlapping, none crossing a
@@ -19,10 +22,11 @@ from typing import Protocol
 
 from .gazetteer import default_gazetteer
 from .recognizer import find_matches
+from .tagger.core import tagger_core
 from .text import entity_key
 
 BACKEND_VARIABLE = "NER_BACKEND"
-BACKEND_NAMES = ("builtin", "camel")
+BACKEND_NAMES = ("builtin", "camel", "gazetteer")
 ENTITY_KINDS = frozenset({"PERS", "ORG", "LOC", "MISC"})
 
 
@@ -85,8 +89,9 @@ def gazetteer_core(text: str) -> Iterable[Found]:
     return find_matches(text, default_gazetteer())
 
 
-# The built-in recogniser: swap the core (and its version) here when the trained tagger lands.
-BUILTIN: Backend = CoreBackend("builtin", "gazetteer-1", gazetteer_core)
+# The built-in recogniser: the trained tagger (bump the version whenever its output may change).
+BUILTIN: Backend = CoreBackend("builtin", "bilstm-crf-1", tagger_core)
+GAZETTEER: Backend = CoreBackend("gazetteer", "gazetteer-1", gazetteer_core)
 
 
 def configured_name() -> str:
@@ -101,6 +106,8 @@ def create(name: str) -> Backend:
     """
     if name == "builtin":
         return BUILTIN
+    if name == "gazetteer":
+        return GAZETTEER
     if name == "camel":
         from .camel_backend import CamelBackend
 

@@ -67,13 +67,14 @@ class Command(BaseCommand):
         import torch  # only now: a second or more to import
 
         torch.set_num_threads(1)
+        blas = one_blas_thread()
         out(
             "threads: one CPU thread for both (torch.set_num_threads(1); the built-in "
-            "recogniser is single-threaded Python)"
+            f"recogniser is Python and numpy, {blas})"
         )
 
         # -- built-in: every text, as the app annotates title and body; warm-up run untimed
-        self.stderr.write("built-in recogniser: warm-up (loads the gazetteer) …")
+        self.stderr.write("built-in recogniser: warm-up (loads the model) …")
 
         def builtin_run() -> None:
             for t in texts:
@@ -135,3 +136,13 @@ class Command(BaseCommand):
         mean_pieces = sum(s.pieces for s in seqs) / len(seqs)
         k = max(1, math.floor(budget / (per_piece * mean_pieces)))
         return bench.evenly_spaced(seqs, k)
+
+
+def one_blas_thread() -> str:
+    """Limit numpy's BLAS to one thread for the rest of the process; says how it went."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return "BLAS threads not limited: threadpoolctl is not installed"
+    threadpool_limits(1)
+    return "its BLAS limited to one thread with threadpoolctl"

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from newsroom.nlp import backends
-from newsroom.nlp.conll import Mismatch, evaluate, read_conll, report
+from newsroom.nlp.conll import Mismatch, dev_split, evaluate, read_conll, report
 
 
 class Command(BaseCommand):
@@ -29,6 +29,12 @@ class Command(BaseCommand):
             help="recogniser backend (default: the one NER_BACKEND selects, builtin if unset)",
         )
         parser.add_argument("--errors", type=int, default=0, help="print N mismatched sentences")
+        parser.add_argument(
+            "--dev",
+            action="store_true",
+            help="score only the development split of the file: sentence i when i %% 10 == 9 "
+            "(the sentences the shipped tagger was not trained on, if FILE is ANERcorp train)",
+        )
 
     def handle(self, *args, **options) -> None:
         path: Path = options["file"]
@@ -40,9 +46,12 @@ class Command(BaseCommand):
         except backends.BackendUnavailable as exc:
             raise CommandError(str(exc)) from exc
         sents = read_conll(path)
+        if options["dev"]:
+            sents = dev_split(sents)[1]
         if not sents:
             raise CommandError(f"no sentences in {path}")
-        self.stderr.write(f"{len(sents)} sentences from {path}; backend {backend.version}")
+        part = " (dev split: i % 10 == 9)" if options["dev"] else ""
+        self.stderr.write(f"{len(sents)} sentences from {path}{part}; backend {backend.version}")
 
         every = max(1, len(sents) // 10)
 
@@ -58,5 +67,5 @@ class Command(BaseCommand):
             self.stdout.write(f"missed {m.missed}  spurious {m.spurious}")
         self.stderr.write(f"annotated in {elapsed:.1f} s")
         lines = report(counts)
-        lines.insert(0, f"{path.name}: backend {backend.version}")
+        lines.insert(0, f"{path.name}{part}: backend {backend.version}")
         self.stdout.write("\n".join(lines))

@@ -1,0 +1,110 @@
+"""Train the built-in recogniser: word embeddings (optional step) and the BiLSTM-CRF tagger."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class Command(BaseCommand):
+    help = (
+        "Train the built-in recogniser reproducibly (one CPU thread, fixed seed) and write its "
+        "artefacts (config.json, weights.npz, words.txt, gazetteer.tsv) to --out. With --news, "
+        "first train the fastText word embeddings into --embeddings (about 15 minutes on the "
+        "full news corpus); otherwise --embeddings must hold them already. Development split: "
+        "every tenth sentence of --anercorp (i %% 10 == 9) is held out and picks the best epoch "
+        "(--full trains on all sentences for --epochs instead). Needs the 'train' extra "
+        "(gensim) besides torch."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--anercorp", type=Path, required=True, help="ANERcorp train.txt")
+        parser.add_argument(
+            "--embeddings",
+            type=Path,
+            required=True,
+            help="directory of the word embeddings (vectors.npy, vocab.tsv, fasttext.model); "
+            "written first when --news is given",
+        )
+        parser.add_argument("--anergazet", type=Path, help="ANERGazet directory")
+        parser.add_argument("--anetac", type=Path, help="ANETAC anetac_ar_by_class.tsv")
+        parser.add_argument("--out", type=Path, required=True, help="artefact directory")
+        parser.add_argument("--epochs", type=int, default=25)
+        parser.add_argument("--patience", type=int, default=5, help="early stop (dev split)")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--max-vocab", type=int, default=100_000)
+        parser.add_argument(
+            "--full", action="store_true", help="no dev split: all sentences, --epochs epochs"
+        )
+        parser.add_argument(
+            "--sentences", type=int, help="use only the first N ANERcorp sentences (trial runs)"
+        )
+        emb = parser.add_argument_group("embeddings step")
+        emb.add_argument("--news", type=Path, help="news corpus (JSON lines, gzip: title, body)")
+        emb.add_argument("--wikifane", type=Path, help="WikiFANE CoNLL file (its text only)")
+        emb.add_argument("--news-articles", type=int, help="first N articles only (trial runs)")
+        emb.add_argument("--embedding-epochs", type=int, default=5)
+        emb.add_argument(
+            "--embeddings-only", action="store_true", help="stop after the embeddings step"
+        )
+
+    def handle(self, *args, **o) -> None:
+        for key in ("anercorp", "news", "wikifane", "anetac"):
+            if o[key] is not None and not o[key].is_file():
+                raise CommandError(f"--{key}: no such file: {o[key]}")
+        if o["anergazet"] is not None and not o["anergazet"].is_dir():
+            raise CommandError(f"--anergazet: no such directory: {o['anergazet']}")
+        try:
+            import gensim  # noqa: F401
+            import torch  # noqa: F401
+        except ImportError as exc:
+            raise CommandError(
+                f"training needs {exc.name}: pip install -e '.[train]' (torch is a dependency)"
+            ) from exc
+        from newsroom.nlp.training.embeddings import train_embeddings
+        from newsroom.nlp.training.tagger import Settings, train_tagger
+
+        def log(msg: str) -> None:
+            self.stdout.write(msg)
+            self.stdout.flush()
+
+        t0 = time.perf_counter()
+        if o["news"] is not None:
+            train_embeddings(
+                o["embeddings"],
+                o["news"],
+                o["anercorp"],
+                o["wikifane"],
+                news_limit=o["news_articles"],
+                epochs=o["embedding_epochs"],
+                seed=o["seed"],
+                log=log,
+            )
+            if o["embeddings_only"]:
+                return
+        elif not (o["embeddings"] / "vectors.npy").is_file():
+            raise CommandError(f"no embeddings in {o['embeddings']}: give --news to train them")
+        settings = Settings(
+            epochs=o["epochs"],
+            patience=o["patience"],
+            max_vocab=o["max_vocab"],
+            seed=o["seed"],
+            full=o["full"],
+        )
+        summary = train_tagger(
+            o["out"],
+            o["anercorp"],
+            o["embeddings"],
+            o["anergazet"],
+            o["anetac"],
+            settings,
+            limit=o["sentences"],
+            log=log,
+        )
+        done = f"artefacts in {o['out']} after {time.perf_counter() - t0:.0f} s"
+        if summary.get("dev_micro_f1") is not None:
+            done += f"; best dev micro-F1 {summary['dev_micro_f1']:.2f} at epoch "
+            done += str(summary["best_epoch"])
+        log(done)

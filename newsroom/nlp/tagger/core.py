@@ -1,0 +1,269 @@
+"""The built-in recogniser's core: the trained tagger's tags turned into entity spans.
+
+Per article: the text is cut into sentences (``sentence_bounds``) and tokens (the project's
+tokenizer; punctuation is split off as in the training data), every sentence is tagged in one
+batched call, and each chunk of tags (cut as conlleval does) becomes a span. Then:
+
+* **Proclitics** (و ف ب ل ك and combinations) stay out of a span when there is evidence that the
+  first token carries one (see :func:`proclitic`): the rest starts with the article ال, or is a
+  known name while the whole token is not, or is far more frequent in the news corpus than the
+  whole token. So والعراق → العراق, لبغداد → بغداد, للعراق → لعراق (key of العراق), while
+  لبنان, بغداد, فرنسا and واشنطن stay whole.
+* **Hand-written names** (``data/core_names.tsv``) take precedence where they apply: a listed
+  name the tagger missed or cut differently is added with its listed kind, an ``O`` phrase is
+  never tagged. A tagged span that strictly contains a listed name is kept (a longer name).
+* **Nationality adjectives** (الإيرانية, عراقيين, الأمريكية) are not entities, as in ANERcorp: a
+  one-word span whose word is a nisba of a known place and not itself a known name is dropped.
+* **Tanween** (حراكاً، دبلوماسياً) marks an indefinite common word: a span with a word carrying it
+  is dropped (ANERcorp tags 557 of its 559 such words O; the tagger's normalisation removes the
+  mark, so it cannot see it).
+
+Spans are sorted, non-overlapping and never cross a sentence.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from functools import cache
+from typing import NamedTuple
+
+import regex
+
+from ..conll import chunks
+from ..gazetteer import CORE_PATH, Gazetteer, load_gazetteer
+from ..recognizer import PARTICLES, STOP, _longest_name
+from ..text import (
+    ARTICLE,
+    INVISIBLE_CHARS,
+    Token,
+    clitic_analyses,
+    entity_key,
+    sentence_bounds,
+    source_offset,
+    tokenize,
+)
+from .features import norm_word
+from .model import Tagger, default_tagger
+
+KINDS = frozenset({"PERS", "ORG", "LOC", "MISC"})
+# A proclitic is taken off on frequency evidence alone when the rest of the token is at least
+# this many times more frequent (by rank in the embedding vocabulary) than the whole token.
+FREQUENCY_RATIO = 5
+
+
+class Found(NamedTuple):
+    start: int
+    end: int
+    kind: str
+    key: str
+
+
+# --- model input ------------------------------------------------------------------------------
+_PRESENTATION_RE = regex.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
+_MODEL_FOLD = str.maketrans(
+    {"\u06a9": "\u0643", "\u06cc": "\u064a", **dict.fromkeys(INVISIBLE_CHARS)}
+)
+
+
+def model_token(text: str) -> str:
+    """A token as the tagger reads it: invisible marks dropped, presentation forms and Persian
+    letters folded (the tagger's own normalisation does the rest)."""
+    if _PRESENTATION_RE.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_MODEL_FOLD) or text
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+@cache
+def core_names() -> Gazetteer:
+    """The hand-written names only (data/core_names.tsv), as a gazetteer."""
+    return load_gazetteer(path=None, core=CORE_PATH)
+
+
+def _rank(tagger: Tagger, word: str) -> float:
+    """Frequency rank of a word in the tagger's vocabulary (smaller: more frequent; the
+    vocabulary's size for a word it lacks)."""
+    i = tagger.vocab.get(norm_word(word))
+    return len(tagger.vocab) if i is None or i < 2 else i
+
+
+def _in_vocab(tagger: Tagger, word: str) -> bool:
+    return tagger.vocab.get(norm_word(word), 0) >= 2
+
+
+def _known(tagger: Tagger, names: Gazetteer, norm: str, source: str) -> bool:
+    """A one-word name in the hand-written list or the tagger's gazetteer (O never counts)."""
+    kind = names.single.get(norm)
+    if kind is not None:
+        return kind != "O"
+    return (norm_word(source),) in tagger.gazetteer
+
+
+def proclitic(tok: Token, tagger: Tagger, names: Gazetteer) -> tuple[int, str]:
+    """(normalised characters to strip, normalised form) of the first token of a span.
+
+    A hand-written name or given name stays whole (لبنان, بغداد, بشار). One letter comes off
+    before a hand-written name, given name or name particle (ولبنان, بطهران, ومحمد, وأبو). A
+    token in the tagger's gazetteer then stays whole (كندا, فادي, فالكون). Otherwise, taking the
+    fewest letters off: the rest starts with the article (والعراق, للعراق → العراق; not when
+    only the whole token is a corpus word: فالنتاين), or is a hand-written name. Failing that,
+    the rest must be FREQUENCY_RATIO times more frequent than the whole token in the news
+    corpus, one letter only and no function word (وجورج, لمانشستر; not كاريكا, فويس). The
+    tagger's gazetteer is too noisy (it lists يل and وست) to vouch for a rest by itself.
+    """
+    analyses = clitic_analyses(tok.norm)
+    if len(analyses) == 1 or names.single.get(tok.norm, "O") != "O" or tok.norm in names.first:
+        return 0, tok.norm
+    readings = []
+    for form, n in sorted(analyses[1:], key=lambda a: a[1]):
+        rest = tok.text[source_offset(tok.text, n) :]
+        if form != tok.norm[n:]:
+            rest = "ا" + rest  # ل + ال written لل: the elided alef is back in the form
+        readings.append((n, form, rest))
+    for n, form, _ in readings:
+        if n == 1 and (
+            names.single.get(form, "O") != "O"
+            or form in names.first
+            or (form in PARTICLES and len(form) >= 3)
+        ):
+            return n, form
+    if (norm_word(tok.text),) in tagger.gazetteer:
+        return 0, tok.norm
+    whole_in_vocab = _in_vocab(tagger, tok.text)
+    for n, form, rest in readings:
+        if form.startswith(ARTICLE) and len(form) >= 4:
+            # لليستر: ل + ليستر, unless the article reading is the more frequent one (للعراق)
+            plain = [r for m, f, r in readings if m == n and f != form]
+            if plain and _rank(tagger, plain[0]) < _rank(tagger, rest):
+                continue
+            if _in_vocab(tagger, rest) or not whole_in_vocab:
+                return n, form
+        elif names.single.get(form, "O") != "O":
+            return n, form
+    whole = _rank(tagger, tok.text)
+    for n, form, rest in readings:
+        if n > 1 or form in STOP or len(form) < 3:
+            continue
+        rank = _rank(tagger, rest)
+        if form[0] in "وف" and _rank(tagger, rest[1:]) < rank:
+            continue  # the rest looks conjoined itself (لوريال is no ل + وريال)
+        if rank * FREQUENCY_RATIO < whole:
+            return n, form
+    return 0, tok.norm
+
+
+# --- nationality adjectives -------------------------------------------------------------------
+_NISBA_RE = regex.compile("(?:يه|يون|يين|يان|يتان|يتين|ي)$")
+_TANWEEN_RE = regex.compile("[\u064b-\u064d]")
+
+
+def is_nationality(tok: Token, tagger: Tagger, names: Gazetteer) -> bool:
+    """A nisba adjective of a known place (الإيرانية, عراقيين) that is not itself a name."""
+    norm = tok.norm
+    if _known(tagger, names, norm, tok.text):
+        return False
+    for form, _ in clitic_analyses(norm):
+        if _known(tagger, names, form, form):
+            return False
+        base = form[2:] if form.startswith(ARTICLE) and len(form) >= 5 else form
+        m = _NISBA_RE.search(base)
+        if m is None or m.start() < 3:
+            continue
+        stem = base[: m.start()]
+        for place in (stem, ARTICLE + stem, stem + "ا", stem + "يا", stem + "ه"):
+            if names.single.get(place) == "LOC" or "LOC" in tagger.gazetteer.get((place,), ()):
+                return True
+    return False
+
+
+# --- spans ------------------------------------------------------------------------------------
+
+
+class _Span(NamedTuple):
+    i: int  # first token
+    j: int  # end token (exclusive)
+    kind: str
+    strip: int  # normalised characters of token i left out
+    form: str  # normalised form of token i without them
+
+
+def _model_spans(toks: Sequence[Token], tags: Sequence[str], tagger, names) -> list[_Span]:
+    out = []
+    for i, j, kind in chunks(tags):
+        while i < j and not toks[i].is_word:
+            i += 1
+        while j > i and not toks[j - 1].is_word:
+            j -= 1
+        if i >= j or kind not in KINDS:
+            continue
+        if any(_TANWEEN_RE.search(t.text) for t in toks[i:j]):
+            continue
+        if j - i == 1 and kind != "PERS" and is_nationality(toks[i], tagger, names):
+            continue
+        strip, form = proclitic(toks[i], tagger, names)
+        out.append(_Span(i, j, kind, strip, form))
+    return out
+
+
+def _core_spans(toks: Sequence[Token], names: Gazetteer) -> list[_Span]:
+    """Longest hand-written names, left to right (O phrases included, to block)."""
+    out = []
+    i, n = 0, len(toks)
+    while i < n:
+        g = _longest_name(toks, i, names) if toks[i].is_word else None
+        if g is None:
+            i += 1
+            continue
+        j, strip, kind, forms = g
+        out.append(_Span(i, j, kind, strip, forms[0]))
+        i = j
+    return out
+
+
+def merge(model: list[_Span], listed: list[_Span]) -> list[_Span]:
+    """The tagger's spans with the hand-written names laid over them (see the module doc)."""
+    spans = list(model)
+    for c in listed:
+        over = [m for m in spans if m.i < c.j and c.i < m.j]
+        if any(m.i <= c.i and c.j <= m.j and (m.i, m.j) != (c.i, c.j) for m in over):
+            continue  # a longer tagged name contains the listed one (or the blocked phrase)
+        spans = [m for m in spans if m not in over]
+        if c.kind != "O":
+            spans.append(c)
+    return sorted(spans)
+
+
+def sentence_spans(
+    toks: Sequence[Token], tags: Sequence[str], tagger: Tagger, names: Gazetteer
+) -> list[_Span]:
+    return merge(_model_spans(toks, tags, tagger, names), _core_spans(toks, names))
+
+
+def _found(text: str, toks: Sequence[Token], s: _Span) -> Found | None:
+    first, last = toks[s.i], toks[s.j - 1]
+    start = first.start + source_offset(first.text, s.strip)
+    end = last.end - (len(last.text) - len(last.text.rstrip(INVISIBLE_CHARS)))
+    key = entity_key(" ".join([s.form, *(t.norm for t in toks[s.i + 1 : s.j])]))
+    if start >= end or not key:
+        return None
+    return Found(start, end, s.kind, key)
+
+
+def tagger_core(text: str, tagger: Tagger | None = None) -> list[Found]:
+    """Entities of a text (a whole article: its sentences are tagged in batches)."""
+    tagger = tagger or default_tagger()
+    names = core_names()
+    sents = [toks for s, e in sentence_bounds(text) if (toks := tokenize(text, s, e))]
+    if not sents:
+        return []
+    tags = tagger.tag_many([[model_token(t.text) for t in toks] for toks in sents])
+    out = []
+    for toks, tg in zip(sents, tags, strict=True):
+        for s in sentence_spans(toks, tg, tagger, names):
+            f = _found(text, toks, s)
+            if f is not None:
+                out.append(f)
+    return out

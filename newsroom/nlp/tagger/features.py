@@ -1,0 +1,143 @@
+"""Token features of the tagger, shared by training and inference (pure Python).
+
+The forms here must stay exactly as the shipped model was trained with them: changing one means
+retraining (``manage.py train_ner``).
+
+* :func:`norm_char` — the spelling the character CNN sees: alef forms and alef maqsura unified,
+  Arabic-Indic digits to ASCII, diacritics, tatweel and bidi / zero-width marks removed (ta
+  marbuta is kept, unlike ``text.normalize_letters``).
+* :func:`norm_word` — the spelling the word embeddings are keyed by: ``norm_char``, digits to 0,
+  Latin lower-cased.
+* :func:`gaz_features` — nine gazetteer bits per token: begin / inside of the longest
+  multi-token gazetteer name (PERS, LOC, ORG), and a one-token hit after proclitic stripping.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+TAGS = ("O", "B-PERS", "I-PERS", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
+MAX_CHARS = 20  # characters per token seen by the char CNN, boundary marks included
+PAD, BOUNDARY, UNKNOWN_CHAR = 0, 1, 2  # char ids; real characters start at 3
+PAD_WORD, UNKNOWN_WORD = 0, 1  # word ids; real words start at 2
+
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        **{chr(0x0660 + d): str(d) for d in range(10)},
+        **dict.fromkeys("\u200f\u200e\u200b\u200c\u200d", ""),
+    }
+)
+_DIGIT = re.compile("[0-9]")
+
+
+def norm_char(token: str) -> str:
+    """Spelling seen by the character CNN (the token itself if nothing would remain)."""
+    t = _DIACRITICS.sub("", token.translate(_FOLD))
+    return t or token
+
+
+def norm_word(token: str) -> str:
+    """Spelling the word embeddings are keyed by: norm_char, digits → 0, Latin lower case."""
+    return _DIGIT.sub("0", norm_char(token)).lower()
+
+
+def char_ids(token: str, chars: Mapping[str, int]) -> list[int]:
+    """Character ids of a token between boundary marks, padded to MAX_CHARS; a long token keeps
+    its first and last (MAX_CHARS - 2) // 2 characters."""
+    t = norm_char(token)
+    half = (MAX_CHARS - 2) // 2
+    if len(t) > MAX_CHARS - 2:
+        t = t[:half] + t[-half:]
+    ids = [BOUNDARY, *(chars.get(c, UNKNOWN_CHAR) for c in t), BOUNDARY]
+    return ids + [PAD] * (MAX_CHARS - len(ids))
+
+
+# --- gazetteer features -----------------------------------------------------------------------
+GAZ_KINDS = ("PERS", "LOC", "ORG")
+N_GAZ = 3 * len(GAZ_KINDS)  # B / I of the longest multi-token match, then one-token hits
+PREFIXES = (
+    "وبال",
+    "وكال",
+    "ولل",
+    "وال",
+    "بال",
+    "كال",
+    "فال",
+    "لل",
+    "ال",
+    "وب",
+    "ول",
+    "وك",
+    "فب",
+    "و",
+    "ب",
+    "ل",
+    "ف",
+    "ك",
+)
+
+Gazetteer = Mapping[tuple[str, ...], "frozenset[str] | set[str]"]
+
+
+@lru_cache(maxsize=50_000)
+def strip_variants(word: str) -> tuple[str, ...]:
+    """A normalised word and its forms with a proclitic (and the article) stripped; after a
+    prefix ending in ال the form with ال put back is included too."""
+    out = [word]
+    for p in PREFIXES:
+        if word.startswith(p) and len(word) - len(p) >= 2:
+            rest = word[len(p) :]
+            out.append(rest)
+            if p.endswith("ال") or p == "لل":
+                out.append("ال" + rest)
+    return tuple(out)
+
+
+_norm_word_cached = lru_cache(maxsize=50_000)(norm_word)
+
+
+def gaz_features(tokens: Sequence[str], gaz: Gazetteer, max_len: int = 6) -> list[list[int]]:
+    """Active feature indexes (0 .. N_GAZ - 1) per token.
+
+    Index 2k / 2k + 1: first / other token of the longest name of kind GAZ_KINDS[k] starting at
+    a token (its first token may carry a proclitic), scanned left to right without overlap;
+    index 6 + k: the token alone, or stripped of a proclitic, is a name of that kind.
+    """
+    n = len(tokens)
+    words = [_norm_word_cached(t) for t in tokens]
+    variants = [strip_variants(w) for w in words]
+    feats: list[set[int]] = [set() for _ in range(n)]
+    for i in range(n):
+        for v in variants[i]:
+            for kind in gaz.get((v,), ()):
+                feats[i].add(6 + GAZ_KINDS.index(kind))
+    i = 0
+    while i < n:
+        best = None
+        for length in range(min(max_len, n - i), 1, -1):
+            for v in variants[i]:
+                key = (v, *words[i + 1 : i + length])
+                if key in gaz:
+                    best = (length, gaz[key])
+                    break
+            if best:
+                break
+        if best:
+            length, kinds = best
+            for kind in kinds:
+                k = GAZ_KINDS.index(kind)
+                feats[i].add(2 * k)
+                for j in range(i + 1, i + length):
+                    feats[j].add(2 * k + 1)
+            i += length
+        else:
+            i += 1
+    return [sorted(f) for f in feats]

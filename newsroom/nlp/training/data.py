@@ -1,0 +1,198 @@
+"""Training data: ANERcorp and its development split, the news corpus and WikiFANE text for the
+embeddings, and the name lists behind the gazetteer features (pure Python).
+
+The corpora are read where they lie (``../shared``) and nothing of them is copied into the
+package: the artefacts hold only derived vectors, weights, a vocabulary and the name lists.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..conll import dev_split, read_conll
+from ..tagger.features import norm_word
+
+Tagged = tuple[list[str], list[str]]  # (tokens, BIO tags) of one sentence
+
+
+def read_tagged(path: str | Path) -> list[Tagged]:
+    """Sentences of a CoNLL file as (tokens, tags)."""
+    return [([t for t, _ in s], [g for _, g in s]) for s in read_conll(path)]
+
+
+def anercorp_split(path: str | Path, limit: int | None = None) -> tuple[list[Tagged], list[Tagged]]:
+    """(train, dev) of ANERcorp train: sentence i is dev when i % 10 == 9 (conll.dev_split).
+    With `limit`, only the first `limit` sentences are used (quick runs)."""
+    sents = read_conll(path)[:limit]
+    train, dev = dev_split(sents)
+    conv = lambda ss: [([t for t, _ in s], [g for _, g in s]) for s in ss]  # noqa: E731
+    return conv(train), conv(dev)
+
+
+# --- the corpus tokenizer ---------------------------------------------------------------------
+# Raw text (news articles, name lists) is cut as ANERcorp is: runs of non-space characters with
+# punctuation split off, except a . , or ، between digits (3.5 stays whole, as in ANERcorp). The
+# app's tokenizer (text.tokenize) differs only there and in symbols, which name no entity; this
+# one is kept for training so the shipped artefacts are reproduced exactly.
+_PUNCT_CHARS = frozenset(".,،؛;:!?؟()[]{}«»\"'“”‘’<>/\\|*+=%$#@&^~`…_-–—")
+
+
+def _is_punct(ch: str) -> bool:
+    return ch in _PUNCT_CHARS or unicodedata.category(ch).startswith("P")
+
+
+def corpus_tokens(text: str) -> list[str]:
+    out: list[str] = []
+    for m in re.finditer(r"\S+", text):
+        w = m.group()
+        n = len(w)
+        start = None
+        for i, ch in enumerate(w):
+            decimal = ch in ".,،" and 0 < i < n - 1 and w[i - 1].isdigit() and w[i + 1].isdigit()
+            if _is_punct(ch) and not decimal:
+                if start is not None:
+                    out.append(w[start:i])
+                    start = None
+                out.append(ch)
+            elif start is None:
+                start = i
+        if start is not None:
+            out.append(w[start:])
+    return out
+
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?؟])\s+|\n+")
+
+
+def news_sentences(path: str | Path, limit: int | None = None) -> Iterator[list[str]]:
+    """Token lists of the sentences of titles and bodies in a JSON-lines corpus (gzip)."""
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for k, line in enumerate(fh):
+            if limit is not None and k >= limit:
+                break
+            item = json.loads(line)
+            for part in (item.get("title") or "", item.get("body") or ""):
+                for s in _SENTENCE_SPLIT.split(part):
+                    toks = corpus_tokens(s)
+                    if toks:
+                        yield toks
+
+
+# --- WikiFANE (embedding text only) -----------------------------------------------------------
+PROCLITIC_TOKENS = frozenset({"و", "ف", "ب", "ل", "ك", "س"})
+ENCLITIC_TOKENS = frozenset({"ه", "ها", "هم", "هما", "هن", "كم", "كما", "نا", "ني", "ي", "ك"})
+
+
+def _punct_token(t: str) -> bool:
+    return len(t) == 1 and not t.isalnum()
+
+
+def reattach(toks: list[str], tags: list[str]) -> Tagged:
+    """WikiFANE splits clitics off (و اكبر، عاصمة ها); ANERcorp keeps them attached.
+
+    A proclitic joins the next token (ل + ال → لل), a pronoun enclitic the previous one (ة → ت);
+    the merged token takes the host's tag (a proclitic's B- when the host continues its entity).
+    """
+    out_t: list[str] = []
+    out_g: list[str] = []
+    pending_t, pending_g = "", None
+    n = len(toks)
+    for i, (t, g) in enumerate(zip(toks, tags, strict=True)):
+        if (
+            t in PROCLITIC_TOKENS
+            and i + 1 < n
+            and toks[i + 1] not in PROCLITIC_TOKENS | ENCLITIC_TOKENS
+            and not _punct_token(toks[i + 1])
+        ):
+            pending_t += t
+            if pending_g is None:
+                pending_g = g
+            continue
+        if (
+            t in ENCLITIC_TOKENS
+            and out_t
+            and not pending_t
+            and not _punct_token(out_t[-1])
+            and (t not in ("ك", "ي") or g == "O")
+        ):
+            host = out_t[-1]
+            out_t[-1] = (host[:-1] + "ت" if host.endswith("ة") else host) + t
+            continue
+        if pending_t:
+            if pending_t.endswith("ل") and t.startswith("ال"):
+                merged = pending_t[:-1] + "لل" + t[2:]
+            else:
+                merged = pending_t + t
+            continues = pending_g and pending_g.startswith("B-") and g.startswith("I-")
+            if continues and g[2:] == pending_g[2:]:
+                g = pending_g
+            out_t.append(merged)
+            out_g.append(g)
+            pending_t, pending_g = "", None
+        else:
+            out_t.append(t)
+            out_g.append(g)
+    if pending_t:
+        out_t.append(pending_t)
+        out_g.append(pending_g or "O")
+    prev = "O"
+    for i, g in enumerate(out_g):
+        if g.startswith("I-") and (prev == "O" or prev[2:] != g[2:]):
+            out_g[i] = "B-" + g[2:]
+        prev = out_g[i]
+    return out_t, out_g
+
+
+def wikifane_sentences(path: str | Path) -> Iterator[list[str]]:
+    """WikiFANE's token lists with clitics re-attached as in ANERcorp."""
+    for toks, tags in read_tagged(path):
+        yield reattach(toks, tags)[0]
+
+
+# --- name lists for the gazetteer features ----------------------------------------------------
+ANERGAZET_FILES = (
+    ("AlignedPersGazetteer.txt", "PERS"),
+    ("AlignedLocGazetteer.txt", "LOC"),
+    ("AlignedOrgGazetteer.txt", "ORG"),
+)
+ANETAC_KINDS = {"PERSON": "PERS", "LOCATION": "LOC", "ORGANIZATION": "ORG"}
+
+
+def load_name_lists(
+    anergazet: str | Path | None = None, anetac: str | Path | None = None
+) -> dict[tuple[str, ...], set[str]]:
+    """{normalised name tokens: kinds} from ANERGazet (a directory) and ANETAC (a TSV)."""
+    gaz: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    if anergazet:
+        for name, kind in ANERGAZET_FILES:
+            with open(Path(anergazet) / name, encoding="utf-8") as fh:
+                for line in fh:
+                    line = line.strip()
+                    if not line or line.startswith("==="):
+                        continue
+                    key = tuple(norm_word(t) for t in corpus_tokens(line))
+                    if key:
+                        gaz[key].add(kind)
+    if anetac:
+        with open(anetac, encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) != 2 or parts[0] not in ANETAC_KINDS:
+                    continue
+                key = tuple(norm_word(t) for t in corpus_tokens(parts[1]))
+                if key:
+                    gaz[key].add(ANETAC_KINDS[parts[0]])
+    return dict(gaz)
+
+
+def write_name_lists(gaz: dict[tuple[str, ...], set[str]], path: Path) -> None:
+    """gazetteer.tsv: ``KINDS<TAB>name`` sorted by name (tagger.model.read_gazetteer reads it)."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for key in sorted(gaz):
+            fh.write(",".join(sorted(gaz[key])) + "\t" + " ".join(key) + "\n")
