@@ -18,7 +18,7 @@ from newsroom.nlp import annotate, entity_key, sentence_bounds
 from newsroom.nlp.backends import BUILTIN
 from newsroom.nlp.tagger import DEFAULT_DIR, Tagger, default_tagger
 from newsroom.nlp.tagger.core import tagger_core
-from newsroom.nlp.tagger.features import TAGS, gaz_features, norm_word
+from newsroom.nlp.tagger.features import TAGS, gaz_features, name_starts, norm_word
 from newsroom.nlp.text import tokenize
 
 from .test_annotate import SEED, check_spans
@@ -146,6 +146,12 @@ def test_gazetteer_features_mark_known_names():
     assert 6 + 1 in feats[1]  # LOC, one token
     assert 2 * 1 in feats[3] and 2 * 1 + 1 in feats[4]  # LOC, begin / inside
     assert 2 * 2 in feats[5] and 2 * 2 + 1 in feats[6]  # ORG after proclitics
+    # the index of name starts only saves time
+    sent = ["قال", "محمد", "جواد", "ظريف", "في", "الامم", "المتحدة", "و", "طهران"]
+    starts = name_starts(tagger.gazetteer)
+    assert gaz_features(sent, tagger.gazetteer) == gaz_features(
+        sent, tagger.gazetteer, starts=starts
+    )
 
 
 # --- the core ---------------------------------------------------------------------------------

@@ -16,14 +16,23 @@ Per token: word vector + char-CNN (max-pooled) + 9 gazetteer bits → BiLSTM →
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from .features import MAX_CHARS, N_GAZ, UNKNOWN_WORD, char_ids, gaz_features, norm_word
+from .features import (
+    MAX_CHARS,
+    N_GAZ,
+    UNKNOWN_WORD,
+    char_ids,
+    gaz_features,
+    name_starts,
+    norm_word,
+)
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "tagger"
 ARTEFACTS = ("config.json", "weights.npz", "words.txt", "gazetteer.tsv")
@@ -44,6 +53,7 @@ class Tagger:
         words = (d / "words.txt").read_text(encoding="utf-8").split("\n")
         self.vocab = {w: i for i, w in enumerate(words)}
         self.gazetteer = read_gazetteer(d / "gazetteer.tsv") if cfg.get("gaz") else {}
+        self.name_starts = name_starts(self.gazetteer)
         with np.load(d / "weights.npz") as z:
             self._set_weights(z, cfg)
         # context-free features of recent token strings: rows of one fixed matrix (no growth,
@@ -51,6 +61,7 @@ class Tagger:
         self._rows: np.ndarray | None = None
         self._row_of: dict[str, int] = {}
         self._lock = threading.Lock()
+        self.one_blas_thread = _one_blas_thread()
 
     def _set_weights(self, z, cfg: dict) -> None:
         f32 = np.float32
@@ -124,7 +135,7 @@ class Tagger:
         if not self.gazetteer:
             return X
         g = np.zeros((len(tokens), N_GAZ), dtype=np.float32)
-        for i, fs in enumerate(gaz_features(tokens, self.gazetteer)):
+        for i, fs in enumerate(gaz_features(tokens, self.gazetteer, starts=self.name_starts)):
             g[i, fs] = 1.0
         return np.concatenate([X, g], axis=1)
 
@@ -134,8 +145,11 @@ class Tagger:
         """X: [B, T, D], sentences left-aligned and zero-padded → [B, T, 2H].
 
         Both directions run in one time loop, the backward one over each sentence reversed in
-        place, so padding needs no mask: its steps only come after a sentence's real steps.
-        One tanh call covers all four gates (see _set_weights)."""
+        place. Sentences are taken longest first, so those still running at step t are the first
+        k(t) rows and padding costs nothing. One tanh call covers all four gates (see
+        _set_weights)."""
+        order = np.argsort(-lens, kind="stable")
+        X, lens = X[order], lens[order]
         B, T, _ = X.shape
         H = self.hidden
         ar = np.arange(T)
@@ -144,18 +158,24 @@ class Tagger:
         (wf, bf), (wb, bb) = self.lstm_in
         xs = np.stack([X @ wf + bf, X[bidx, rev] @ wb + bb], 0)  # [2, B, T, 4H]
         xs = np.ascontiguousarray(xs.transpose(2, 0, 1, 3))  # [T, 2, B, 4H]
+        running = (lens[None, :] > ar[:, None]).sum(1)  # k(t), never increasing
         U = self.lstm_rec
         h = np.zeros((2, B, H), dtype=np.float32)
         c = np.zeros((2, B, H), dtype=np.float32)
-        hs = np.empty((T, 2, B, H), dtype=np.float32)
+        hs = np.zeros((T, 2, B, H), dtype=np.float32)
         for t in range(T):
-            g = np.tanh(xs[t] + h @ U)  # [2, B, 4H]
+            k = running[t]
+            g = np.tanh(xs[t, :, :k] + h[:, :k] @ U)  # [2, k, 4H]
             s = g[..., : 3 * H] * 0.5 + 0.5
-            c = s[..., H : 2 * H] * c + s[..., :H] * g[..., 3 * H :]
-            h = s[..., 2 * H :] * np.tanh(c)
-            hs[t] = h
+            ck = s[..., H : 2 * H] * c[:, :k] + s[..., :H] * g[..., 3 * H :]
+            hk = s[..., 2 * H :] * np.tanh(ck)
+            c[:, :k] = ck
+            h[:, :k] = hk
+            hs[t, :, :k] = hk
         hs = hs.transpose(1, 2, 0, 3)  # [2, B, T, H]
-        return np.concatenate([hs[0], hs[1][bidx, rev]], axis=2)
+        out = np.empty((B, T, 2 * H), dtype=np.float32)
+        out[order] = np.concatenate([hs[0], hs[1][bidx, rev]], axis=2)
+        return out
 
     def _viterbi(self, em: np.ndarray, lens: np.ndarray) -> np.ndarray:
         B, T, K = em.shape
@@ -204,14 +224,27 @@ class Tagger:
         """Tags of many sentences, in length-sorted batches (the same tags as one at a time)."""
         order = sorted(range(len(sents)), key=lambda i: len(sents[i]))
         out: list[list[str]] = [[] for _ in sents]
-        for k in range(0, len(order), batch):
-            ids = order[k : k + batch]
-            for i, tags in zip(ids, self.tag_batch([sents[i] for i in ids]), strict=True):
-                out[i] = tags
+        with self.one_blas_thread():
+            for k in range(0, len(order), batch):
+                ids = order[k : k + batch]
+                for i, tags in zip(ids, self.tag_batch([sents[i] for i in ids]), strict=True):
+                    out[i] = tags
         return out
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
-        return self.tag_batch([tokens])[0]
+        return self.tag_many([tokens])[0]
+
+
+def _one_blas_thread() -> Callable[[], contextlib.AbstractContextManager]:
+    """A context that keeps numpy's BLAS to one thread while tagging. The matrices are small:
+    a second BLAS thread gains little, and on a busy machine its spinning made tagging up to
+    seven times slower (measured on the 2-core development VM). No-op without threadpoolctl."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return contextlib.nullcontext
+    controller = ThreadpoolController()
+    return lambda: controller.limit(limits=1, user_api="blas")
 
 
 def read_gazetteer(path: Path) -> dict[tuple[str, ...], frozenset[str]]:

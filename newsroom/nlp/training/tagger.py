@@ -21,7 +21,16 @@ from pathlib import Path
 import numpy as np
 
 from ..conll import Counts, scores
-from ..tagger.features import MAX_CHARS, N_GAZ, TAGS, char_ids, gaz_features, norm_char, norm_word
+from ..tagger.features import (
+    MAX_CHARS,
+    N_GAZ,
+    TAGS,
+    char_ids,
+    gaz_features,
+    name_starts,
+    norm_char,
+    norm_word,
+)
 from .data import Tagged, anercorp_split, load_name_lists, read_tagged, write_name_lists
 
 
@@ -143,10 +152,11 @@ Encoded = tuple[list[int], list[list[int]], list[list[int]], list[int]]
 
 def encode(sents: Sequence[Tagged], vocab: dict, chars: dict, gaz: dict) -> list[Encoded]:
     data = []
+    starts = name_starts(gaz)
     for toks, tags in sents:
         w = [vocab.get(norm_word(t), 1) for t in toks]
         c = [char_ids(t, chars) for t in toks]
-        g = gaz_features(toks, gaz)
+        g = gaz_features(toks, gaz, starts=starts)
         y = [TAGS.index(x) if x in TAGS else 0 for x in fix_bio(tags)]
         data.append((w, c, g, y))
     return data
