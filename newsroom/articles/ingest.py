@@ -7,17 +7,17 @@ import hashlib
 import logging
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 
 from newsroom import nlp
 from newsroom.articles.models import Article, Source
-from newsroom.entities.linking import link_article
+from newsroom.entities.linking import link_article, link_articles
 from newsroom.nlp.search import search_text
 
 logger = logging.getLogger(__name__)
@@ -109,33 +109,143 @@ def validate(draft: ArticleDraft) -> ArticleDraft:
     )
 
 
-def ingest_article(draft: ArticleDraft, *, annotator: Annotator | None = None) -> IngestResult:
-    """Store one article with its entity mentions, atomically, and say what happened."""
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A validated draft with everything computed that needs no database: what workers of a
+    bulk import send back to the process that stores."""
+
+    draft: ArticleDraft
+    label: str
+    digest: str = ""
+    search_title: str = ""
+    search_body: str = ""
+    spans: dict[str, list[nlp.Span]] | None = None  # None: the recogniser failed
+    error: str = ""  # the recogniser's error, or why the draft is refused
+    refused: bool = False
+
+
+def prepare(draft: ArticleDraft, annotator: Annotator | None = None) -> Prepared:
+    """Validate, hash and annotate one draft (CPU only: no database, safe in a worker process)."""
     label = draft.label or draft.title.strip()[:80]
     try:
         draft = validate(draft)
     except RefusedError as exc:
-        return IngestResult(Outcome.REFUSED, label, reason=str(exc))
+        return Prepared(draft, label, error=str(exc), refused=True)
+    spans, error = None, ""
+    try:
+        annotate = annotator or nlp.annotate
+        spans = {"title": annotate(draft.title), "body": annotate(draft.body)}
+    except Exception as exc:  # noqa: BLE001 - any recogniser fault must not lose the article
+        logger.exception("annotation failed for %s", label)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+    return Prepared(
+        draft,
+        label,
+        digest=content_hash(draft.title, draft.body),
+        search_title=search_text(draft.title),
+        search_body=search_text(draft.body),
+        spans=spans,
+        error=error,
+    )
 
-    digest = content_hash(draft.title, draft.body)
-    existing = Article.objects.filter(content_hash=digest).first()
-    if existing is not None:
-        return IngestResult(Outcome.DUPLICATE, label, article=existing)
 
+def prepare_all(drafts: Sequence[ArticleDraft]) -> list[Prepared]:
+    """prepare() with the configured recogniser, for a pool of worker processes."""
+    return [prepare(draft) for draft in drafts]
+
+
+def ingest_article(draft: ArticleDraft, *, annotator: Annotator | None = None) -> IngestResult:
+    """Store one article with its entity mentions, atomically, and say what happened."""
+    return store([prepare(draft, annotator)])[0]
+
+
+def ingest_many(
+    drafts: Sequence[ArticleDraft], *, annotator: Annotator | None = None
+) -> list[IngestResult]:
+    """Store many articles (one transaction, a fixed number of queries); results in order."""
+    return store([prepare(draft, annotator) for draft in drafts])
+
+
+def store(items: Sequence[Prepared]) -> list[IngestResult]:
+    """Store prepared drafts that are not stored yet, in one transaction, and say per item what
+    happened. If the batch fails for a reason of its own (a concurrent import of the same text,
+    a value the database refuses), each item is stored on its own instead, so one bad item
+    costs only itself; a lost database connection is raised."""
+    results: list[IngestResult | None] = [None] * len(items)
+    new: dict[str, int] = {}  # digest → index of the first item with it
+    for i, item in enumerate(items):
+        if item.refused:
+            results[i] = IngestResult(Outcome.REFUSED, item.label, reason=item.error)
+        elif item.digest not in new:
+            new[item.digest] = i
+    existing = {a.content_hash: a for a in Article.objects.filter(content_hash__in=list(new))}
+    fresh = [i for digest, i in new.items() if digest not in existing]
+    if len(fresh) > 1:
+        try:
+            stored = _store_together([items[i] for i in fresh])
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception:  # noqa: BLE001 - retried item by item below
+            logger.warning("a batch of %d articles failed: storing one by one", len(fresh))
+            stored = None
+    else:
+        stored = None
+    if stored is None:
+        stored = [_store_alone(items[i]) for i in fresh]
+    for i, article in zip(fresh, stored, strict=True):
+        if isinstance(article, Article):
+            existing[items[i].digest] = article
+            results[i] = IngestResult(Outcome.STORED, items[i].label, article=article)
+        else:
+            existing[items[i].digest] = article.article
+            results[i] = article
+    for i, item in enumerate(items):
+        if results[i] is None:
+            results[i] = IngestResult(Outcome.DUPLICATE, item.label, article=existing[item.digest])
+    return results  # type: ignore[return-value]
+
+
+def _store_together(items: Sequence[Prepared]) -> list[Article]:
+    with transaction.atomic():
+        articles = _insert(items)
+        link_articles(
+            [(a, p.spans) for a, p in zip(articles, items, strict=True) if p.spans is not None],
+            fresh=True,
+        )
+        _after_commit(articles)
+    return articles
+
+
+def _store_alone(item: Prepared) -> Article | IngestResult:
+    """One article; a duplicate stored meanwhile by someone else comes back as IngestResult."""
     try:
         with transaction.atomic():
-            article = _store(draft, digest)
-            annotate_article(article, annotator=annotator or nlp.annotate)
-            if article.status == Article.Status.FAILED:
-                # Stored without mentions; a worker tries the recogniser again later.
-                transaction.on_commit(partial(_schedule_retry, article.pk))
+            (article,) = _insert([item])
+            if item.spans is not None:
+                try:
+                    with transaction.atomic():
+                        link_articles([(article, item.spans)], fresh=True)
+                except Exception as exc:  # noqa: BLE001 - kept, marked failed, retried later
+                    logger.exception("linking failed for article %s", article.pk)
+                    article.status = Article.Status.FAILED
+                    article.annotation_error = f"{type(exc).__name__}: {exc}"[:2000]
+                    article.annotator_version = ""
+                    article.save(update_fields=["status", "annotation_error", "annotator_version"])
+            _after_commit([article])
     except IntegrityError:
         # A concurrent ingest stored the same text between our check and our insert.
-        existing = Article.objects.filter(content_hash=digest).first()
+        existing = Article.objects.filter(content_hash=item.digest).first()
         if existing is None:
             raise
-        return IngestResult(Outcome.DUPLICATE, label, article=existing)
-    return IngestResult(Outcome.STORED, label, article=article)
+        return IngestResult(Outcome.DUPLICATE, item.label, article=existing)
+    return article
+
+
+def _after_commit(articles: Sequence[Article]) -> None:
+    for article in articles:
+        if article.status == Article.Status.FAILED:
+            # Stored without mentions; a worker tries the recogniser again later.
+            transaction.on_commit(partial(_schedule_retry, article.pk))
 
 
 def _schedule_retry(article_id: int) -> None:
@@ -144,20 +254,30 @@ def _schedule_retry(article_id: int) -> None:
     schedule_annotation_retry(article_id)
 
 
-def _store(draft: ArticleDraft, digest: str) -> Article:
-    source = None
-    if draft.source:
-        source, _ = Source.objects.get_or_create(name=draft.source)
-    return Article.objects.create(
-        title=draft.title,
-        body=draft.body,
-        source=source,
-        published_at=draft.published_at,
-        url=draft.url,
-        content_hash=digest,
-        search_title=search_text(draft.title),
-        search_body=search_text(draft.body),
-    )
+def _insert(items: Sequence[Prepared]) -> list[Article]:
+    names = sorted({p.draft.source for p in items if p.draft.source})
+    sources = {}
+    if names:
+        Source.objects.bulk_create([Source(name=n) for n in names], ignore_conflicts=True)
+        sources = {s.name: s for s in Source.objects.filter(name__in=names)}
+    version = nlp.ANNOTATOR_VERSION
+    articles = [
+        Article(
+            title=p.draft.title,
+            body=p.draft.body,
+            source=sources.get(p.draft.source),
+            published_at=p.draft.published_at,
+            url=p.draft.url,
+            content_hash=p.digest,
+            search_title=p.search_title,
+            search_body=p.search_body,
+            status=Article.Status.ANNOTATED if p.spans is not None else Article.Status.FAILED,
+            annotator_version=version if p.spans is not None else "",
+            annotation_error=p.error,
+        )
+        for p in items
+    ]
+    return Article.objects.bulk_create(articles)
 
 
 def annotate_article(article: Article, *, annotator: Annotator) -> None:

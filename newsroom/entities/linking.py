@@ -7,8 +7,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import F
-from django.db.models.functions import Greatest
 
 from newsroom import nlp
 from newsroom.entities.models import Alias, ArticleEntity, Entity, LinkRule, Mention
@@ -61,31 +59,49 @@ def link_article(article, spans_by_field: Mapping[str, Sequence[nlp.Span]]) -> l
 
     Curation decisions (``LinkRule``) come first; names they do not cover link by their key.
     """
-    lock_entities(exclusive=False)
-    appearances = ArticleEntity.objects.filter(article=article)
-    before = set(appearances.values_list("entity_id", flat=True))
-    Mention.objects.filter(article=article).delete()
-    appearances.delete()
-    linked = resolve_in_document(spans_by_field)
-    decided = curated_targets(linked)
-    # A rejected name (None) is dropped; a name without a decision (no entry) links by its key.
-    kept = [
-        (item, decided.get(i)) for i, item in enumerate(linked) if decided.get(i, -1) is not None
-    ]
-    if not kept:
-        _shift_counts(added=set(), removed=before)
-        return []
+    return link_articles([(article, spans_by_field)])
 
-    entities = _entities_for([item for item, target in kept if not target])
-    targets = [target or entities[item.kind, item.key].pk for item, target in kept]
+
+def link_articles(
+    items: Sequence[tuple[object, Mapping[str, Sequence[nlp.Span]]]], *, fresh: bool = False
+) -> list[Mention]:
+    """link_article for many articles at once, with a fixed number of queries.
+
+    ``fresh``: the articles were just created, so they have no mentions to replace.
+    """
+    lock_entities(exclusive=False)
+    before: dict[int, set[int]] = {article.pk: set() for article, _ in items}
+    if not fresh:
+        appearances = ArticleEntity.objects.filter(article__in=list(before))
+        for article_id, entity_id in appearances.values_list("article_id", "entity_id"):
+            before[article_id].add(entity_id)
+        Mention.objects.filter(article__in=list(before)).delete()
+        appearances.delete()
+    per_article = [(article, resolve_in_document(spans)) for article, spans in items]
+    decided = curated_targets([item for _, linked in per_article for item in linked])
+    # A rejected name (None) is dropped; a name without a decision (no entry) links by its key.
+    kept: list[tuple[object, Linked, int | None]] = []
+    n = 0
+    for article, linked in per_article:
+        for item in linked:
+            if decided.get(n, -1) is not None:
+                kept.append((article, item, decided.get(n)))
+            n += 1
+
+    entities = _entities_for([item for _, item, target in kept if not target])
+    targets = [target or entities[item.kind, item.key].pk for _, item, target in kept]
     aliases = _aliases_for(
-        [(pk, item.span.text) for pk, (item, _) in zip(targets, kept, strict=True)]
+        [(pk, item.span.text) for pk, (_, item, _) in zip(targets, kept, strict=True)]
     )
-    texts = {"title": article.title, "body": article.body}
-    bounds = {field: nlp.sentence_bounds(text) for field, text in texts.items()}
+    bounds: dict[tuple[int, str], list[tuple[int, int]]] = {}
     mentions = []
-    for entity_id, (item, _) in zip(targets, kept, strict=True):
-        sentence = _sentence_of(bounds[item.field], item.span.start)
+    per_entity: dict[int, Counter[int]] = {article.pk: Counter() for article, _ in items}
+    for entity_id, (article, item, _) in zip(targets, kept, strict=True):
+        field_bounds = bounds.get((article.pk, item.field))
+        if field_bounds is None:
+            text = getattr(article, item.field)
+            field_bounds = bounds[article.pk, item.field] = nlp.sentence_bounds(text)
+        sentence = _sentence_of(field_bounds, item.span.start)
         mentions.append(
             Mention(
                 article=article,
@@ -98,23 +114,40 @@ def link_article(article, spans_by_field: Mapping[str, Sequence[nlp.Span]]) -> l
                 sentence_end=sentence[1],
             )
         )
-    Mention.objects.bulk_create(mentions)
-    per_entity = Counter(targets)
+        per_entity[article.pk][entity_id] += 1
+    Mention.objects.bulk_create(mentions, batch_size=2000)
     ArticleEntity.objects.bulk_create(
-        ArticleEntity(article=article, entity_id=pk, published_at=article.published_at, mentions=n)
-        for pk, n in per_entity.items()
+        (
+            ArticleEntity(
+                article=article, entity_id=pk, published_at=article.published_at, mentions=n
+            )
+            for article, _ in items
+            for pk, n in per_entity[article.pk].items()
+        ),
+        batch_size=2000,
     )
-    _shift_counts(added=set(per_entity) - before, removed=before - set(per_entity))
+    shift: Counter[int] = Counter()
+    for article, _ in items:
+        now, was = set(per_entity[article.pk]), before[article.pk]
+        shift.update(now - was)
+        shift.subtract(was - now)
+    _shift_counts(shift)
     return mentions
 
 
-def _shift_counts(*, added: set[int], removed: set[int]) -> None:
-    """One article more for the entities it now names, one less for those it no longer does."""
-    if added:
-        Entity.objects.filter(pk__in=added).update(article_count=F("article_count") + 1)
-    if removed:
-        Entity.objects.filter(pk__in=removed).update(
-            article_count=Greatest(F("article_count") - 1, 0)
+def _shift_counts(shift: Mapping[int, int]) -> None:
+    """Add to each entity's article count the articles it gained (or lost, when negative)."""
+    changed = sorted(pk for pk, delta in shift.items() if delta)
+    if not changed:
+        return
+    # Rows locked in one order, so that two writers never wait on each other crosswise.
+    list(Entity.objects.filter(pk__in=changed).order_by("pk").select_for_update().values("pk"))
+    table = Entity._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} e SET article_count = greatest(e.article_count + d.delta, 0)"
+            f" FROM unnest(%s::bigint[], %s::int[]) AS d(id, delta) WHERE e.id = d.id",
+            [changed, [shift[pk] for pk in changed]],
         )
 
 
@@ -159,7 +192,7 @@ def _entities_for(linked: Sequence[Linked]) -> dict[tuple[str, str], Entity]:
     for item in linked:
         names.setdefault((item.kind, item.key), item.span.text)
     Entity.objects.bulk_create(
-        [Entity(kind=kind, key=key, name=name) for (kind, key), name in names.items()],
+        [Entity(kind=kind, key=key, name=name) for (kind, key), name in sorted(names.items())],
         ignore_conflicts=True,
     )
     found = Entity.objects.filter(key__in={key for _, key in names}, kind__in={k for k, _ in names})
@@ -168,8 +201,10 @@ def _entities_for(linked: Sequence[Linked]) -> dict[tuple[str, str], Entity]:
 
 def _aliases_for(wanted_pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Alias]:
     wanted = set(wanted_pairs)
+    if not wanted:
+        return {}
     Alias.objects.bulk_create(
-        [Alias(entity_id=pk, text=text, key=nlp.entity_key(text)) for pk, text in wanted],
+        [Alias(entity_id=pk, text=text, key=nlp.entity_key(text)) for pk, text in sorted(wanted)],
         ignore_conflicts=True,
     )
     found = Alias.objects.filter(

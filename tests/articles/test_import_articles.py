@@ -83,18 +83,18 @@ def test_a_missing_path_is_an_error_before_anything_is_imported(tmp_path):
 
 
 def test_an_interrupted_import_keeps_what_it_stored_and_says_how_far_it_got(monkeypatch):
-    from newsroom.articles.management.commands import import_articles
+    from newsroom.articles import bulk
 
-    real, calls = import_articles.ingest_article, []
+    real, calls = bulk.prepare_all, []
 
-    def ingest(draft):
-        calls.append(draft)
+    def prepare_all(drafts):
+        calls.append(drafts)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real(draft)
+        return real(drafts)
 
-    monkeypatch.setattr(import_articles, "ingest_article", ingest)
+    monkeypatch.setattr(bulk, "prepare_all", prepare_all)
     with pytest.raises(CommandError, match="stored 1, duplicates 0, refused 0") as error:
-        run(str(FIXTURES / "articles.json"))
+        run(str(FIXTURES / "articles.json"), "--jobs", "1", "--batch-size", "1")
     assert error.value.returncode == 130
     assert Article.objects.count() == 1

@@ -71,14 +71,14 @@ def test_a_recogniser_error_keeps_the_article_marked_failed(make_article):
 
 
 def test_a_failure_half_way_through_linking_leaves_no_mentions(monkeypatch):
-    real_link = ingest.link_article
+    real_link = ingest.link_articles
 
-    def link_then_fail(article, spans):
-        real_link(article, spans)
-        assert Mention.objects.filter(article=article).exists()
+    def link_then_fail(items, **kwargs):
+        real_link(items, **kwargs)
+        assert Mention.objects.filter(article__in=[a for a, _ in items]).exists()
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(ingest, "link_article", link_then_fail)
+    monkeypatch.setattr(ingest, "link_articles", link_then_fail)
     result = ingest_article(ArticleDraft(title="عنوان", body="زار الوفد بغداد ثم الكويت."))
     assert result.article.status == Article.Status.FAILED
     assert not Mention.objects.exists()
@@ -89,7 +89,8 @@ def test_a_storage_failure_stores_nothing(monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ingest, "annotate_article", fail)
+    # after the row and its mentions are written, before the transaction ends
+    monkeypatch.setattr(ingest, "_after_commit", fail)
     with pytest.raises(RuntimeError):
         ingest_article(ArticleDraft(title="عنوان", body="زار الوفد بغداد."))
     assert not Article.objects.exists()

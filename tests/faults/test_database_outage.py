@@ -90,7 +90,11 @@ def test_an_import_survives_postgresql_stopping_half_way(scratch_server, tmp_pat
     _articles(source)
 
     importer = subprocess.Popen(
-        [sys.executable, "manage.py", "import_articles", str(source), "--no-progress"],
+        [
+            *(sys.executable, "manage.py", "import_articles", str(source), "--no-progress"),
+            # small batches, so that the server stops between two of them
+            *("--batch-size", "4", "--jobs", "2"),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

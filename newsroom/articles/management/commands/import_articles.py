@@ -12,8 +12,9 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import DatabaseError
 from tqdm import tqdm
 
+from newsroom.articles.bulk import default_jobs, ingest_stream
 from newsroom.articles.formats import SUPPORTED_SUFFIXES, Limits, iter_paths
-from newsroom.articles.ingest import IngestResult, Outcome, ingest_article
+from newsroom.articles.ingest import Outcome
 
 
 class _Unterminated:
@@ -49,6 +50,18 @@ class Command(BaseCommand):
             help="show a progress bar on stderr (default: when stderr is a terminal)",
         )
         parser.add_argument(
+            "--jobs",
+            type=int,
+            default=default_jobs(),
+            help="processes that annotate while one stores (default: one per core)",
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=64,
+            help="articles stored per transaction (default 64)",
+        )
+        parser.add_argument(
             "--max-archive-bytes",
             type=int,
             default=max(settings.MAX_ARCHIVE_BYTES, 2 * 1024**3),
@@ -82,14 +95,14 @@ class Command(BaseCommand):
         )
         counts: Counter[Outcome] = Counter()
         try:
-            self._import(paths, limits, metadata, show, total, counts)
+            self._import(paths, limits, metadata, show, total, counts, options)
         except KeyboardInterrupt:
             self.stderr.write("interrupted: what was stored stays stored")
             raise CommandError(self._summary(counts), returncode=130) from None
         except DatabaseError as exc:
-            # Each article is stored in its own transaction: the ones counted are whole, the one
-            # in flight was rolled back, and running the same command again skips the stored
-            # ones as duplicates.
+            # Each batch of articles is stored in its own transaction: the ones counted are
+            # whole, the batch in flight was rolled back, and running the same command again
+            # skips the stored ones as duplicates.
             self.stderr.write(
                 f"database failure: {str(exc).strip()}\n"
                 "what was stored stays stored; run the same command again to import the rest"
@@ -112,6 +125,7 @@ class Command(BaseCommand):
         show: bool,
         total: int | None,
         counts: Counter[Outcome],
+        options: dict[str, Any],
     ) -> None:
         with tqdm(
             total=total,
@@ -121,8 +135,12 @@ class Command(BaseCommand):
             dynamic_ncols=True,
             mininterval=0.5,
         ) as bar:
-            for item in iter_paths(paths, limits=limits, metadata=metadata):
-                result = item if isinstance(item, IngestResult) else ingest_article(item)
+            results = ingest_stream(
+                iter_paths(paths, limits=limits, metadata=metadata),
+                jobs=options["jobs"],
+                batch_size=options["batch_size"],
+            )
+            for result in results:
                 counts[result.outcome] += 1
                 if result.outcome is Outcome.REFUSED:
                     message = f"refused {result.label}: {result.reason}"
