@@ -138,6 +138,10 @@ def prepare(draft: ArticleDraft, annotator: Annotator | None = None) -> Prepared
     except Exception as exc:  # noqa: BLE001 - any recogniser fault must not lose the article
         logger.exception("annotation failed for %s", label)
         error = f"{type(exc).__name__}: {exc}"[:2000]
+    return _prepared(draft, label, spans, error)
+
+
+def _prepared(draft: ArticleDraft, label: str, spans, error: str) -> Prepared:
     return Prepared(
         draft,
         label,
@@ -149,9 +153,33 @@ def prepare(draft: ArticleDraft, annotator: Annotator | None = None) -> Prepared
     )
 
 
-def prepare_all(drafts: Sequence[ArticleDraft]) -> list[Prepared]:
-    """prepare() with the configured recogniser, for a pool of worker processes."""
-    return [prepare(draft) for draft in drafts]
+def prepare_all(
+    drafts: Sequence[ArticleDraft], annotator: Annotator | None = None
+) -> list[Prepared]:
+    """prepare() of many drafts. With the configured recogniser their texts are annotated in
+    one call (faster: the tagger batches sentences across articles); if that call fails, each
+    draft is annotated on its own, so only the one that breaks the recogniser fails."""
+    if annotator is not None:
+        return [prepare(draft, annotator) for draft in drafts]
+    out: list[Prepared | None] = [None] * len(drafts)
+    valid: list[tuple[int, str, ArticleDraft]] = []
+    for i, draft in enumerate(drafts):
+        label = draft.label or draft.title.strip()[:80]
+        try:
+            valid.append((i, label, validate(draft)))
+        except RefusedError as exc:
+            out[i] = Prepared(draft, label, error=str(exc), refused=True)
+    try:
+        spans = nlp.annotate_many([t for _, _, d in valid for t in (d.title, d.body)])
+    except Exception:  # noqa: BLE001 - retried one by one to find the article at fault
+        logger.warning("annotating %d articles at once failed: one by one", len(valid))
+        for i, _, draft in valid:
+            out[i] = prepare(draft)
+    else:
+        for k, (i, label, draft) in enumerate(valid):
+            title, body = spans[2 * k], spans[2 * k + 1]
+            out[i] = _prepared(draft, label, {"title": title, "body": body}, "")
+    return out  # type: ignore[return-value]
 
 
 def ingest_article(draft: ArticleDraft, *, annotator: Annotator | None = None) -> IngestResult:
@@ -163,7 +191,7 @@ def ingest_many(
     drafts: Sequence[ArticleDraft], *, annotator: Annotator | None = None
 ) -> list[IngestResult]:
     """Store many articles (one transaction, a fixed number of queries); results in order."""
-    return store([prepare(draft, annotator) for draft in drafts])
+    return store(prepare_all(drafts, annotator))
 
 
 def store(items: Sequence[Prepared]) -> list[IngestResult]:

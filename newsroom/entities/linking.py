@@ -54,18 +54,20 @@ def resolve_in_document(spans_by_field: Mapping[str, Sequence[nlp.Span]]) -> lis
     return linked
 
 
-def link_article(article, spans_by_field: Mapping[str, Sequence[nlp.Span]]) -> list[Mention]:
+def link_article(article, spans_by_field: Mapping[str, Sequence[nlp.Span]]) -> int:
     """Replace the article's mentions with those of ``spans_by_field`` (title and body spans).
 
     Curation decisions (``LinkRule``) come first; names they do not cover link by their key.
+    Returns the number of mentions stored.
     """
     return link_articles([(article, spans_by_field)])
 
 
 def link_articles(
     items: Sequence[tuple[object, Mapping[str, Sequence[nlp.Span]]]], *, fresh: bool = False
-) -> list[Mention]:
-    """link_article for many articles at once, with a fixed number of queries.
+) -> int:
+    """link_article for many articles at once, with a fixed number of queries; returns the
+    number of mentions stored.
 
     ``fresh``: the articles were just created, so they have no mentions to replace.
     """
@@ -94,7 +96,7 @@ def link_articles(
         [(pk, item.span.text) for pk, (_, item, _) in zip(targets, kept, strict=True)]
     )
     bounds: dict[tuple[int, str], list[tuple[int, int]]] = {}
-    mentions = []
+    mentions: dict[str, list] = {name: [] for name in MENTION_COLUMNS}
     per_entity: dict[int, Counter[int]] = {article.pk: Counter() for article, _ in items}
     for entity_id, (article, item, _) in zip(targets, kept, strict=True):
         field_bounds = bounds.get((article.pk, item.field))
@@ -102,37 +104,62 @@ def link_articles(
             text = getattr(article, item.field)
             field_bounds = bounds[article.pk, item.field] = nlp.sentence_bounds(text)
         sentence = _sentence_of(field_bounds, item.span.start)
-        mentions.append(
-            Mention(
-                article=article,
-                entity_id=entity_id,
-                alias=aliases[entity_id, item.span.text],
-                field=item.field,
-                start=item.span.start,
-                end=item.span.end,
-                sentence_start=sentence[0],
-                sentence_end=sentence[1],
-            )
+        row = (
+            article.pk,
+            entity_id,
+            aliases[entity_id, item.span.text],
+            item.field,
+            item.span.start,
+            item.span.end,
+            *sentence,
         )
+        for column, value in zip(mentions.values(), row, strict=True):
+            column.append(value)
         per_entity[article.pk][entity_id] += 1
-    Mention.objects.bulk_create(mentions, batch_size=2000)
-    ArticleEntity.objects.bulk_create(
-        (
-            ArticleEntity(
-                article=article, entity_id=pk, published_at=article.published_at, mentions=n
-            )
-            for article, _ in items
-            for pk, n in per_entity[article.pk].items()
-        ),
-        batch_size=2000,
-    )
+    insert_rows(Mention, mentions)
+    appearances: dict[str, list] = {name: [] for name in APPEARANCE_COLUMNS}
+    for article, _ in items:
+        for pk, n in per_entity[article.pk].items():
+            for column, value in zip(
+                appearances.values(), (article.pk, pk, article.published_at, n), strict=True
+            ):
+                column.append(value)
+    insert_rows(ArticleEntity, appearances)
     shift: Counter[int] = Counter()
     for article, _ in items:
         now, was = set(per_entity[article.pk]), before[article.pk]
         shift.update(now - was)
         shift.subtract(was - now)
     _shift_counts(shift)
-    return mentions
+    return len(mentions["article_id"])
+
+
+MENTION_COLUMNS = (
+    "article_id",
+    "entity_id",
+    "alias_id",
+    "field",
+    "start",
+    "end",
+    "sentence_start",
+    "sentence_end",
+)
+APPEARANCE_COLUMNS = ("article_id", "entity_id", "published_at", "mentions")
+
+
+def insert_rows(model, columns: Mapping[str, Sequence]) -> None:
+    """Insert rows given column by column, in one statement and without model instances (the
+    many mentions of a batch of articles: bulk_create would build an object per row)."""
+    if not columns or not next(iter(columns.values())):
+        return
+    meta = model._meta
+    names = ", ".join(connection.ops.quote_name(meta.get_field(c).column) for c in columns)
+    arrays = ", ".join(f"%s::{meta.get_field(c).db_type(connection)}[]" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {meta.db_table} ({names}) SELECT * FROM unnest({arrays})",
+            [list(values) for values in columns.values()],
+        )
 
 
 def _shift_counts(shift: Mapping[int, int]) -> None:
@@ -199,7 +226,8 @@ def _entities_for(linked: Sequence[Linked]) -> dict[tuple[str, str], Entity]:
     return {(e.kind, e.key): e for e in found if (e.kind, e.key) in names}
 
 
-def _aliases_for(wanted_pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Alias]:
+def _aliases_for(wanted_pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    """Alias id of each (entity id, spelling), created where missing."""
     wanted = set(wanted_pairs)
     if not wanted:
         return {}
@@ -209,8 +237,8 @@ def _aliases_for(wanted_pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str
     )
     found = Alias.objects.filter(
         entity_id__in={pk for pk, _ in wanted}, text__in={text for _, text in wanted}
-    )
-    return {(a.entity_id, a.text): a for a in found}
+    ).values_list("entity_id", "text", "pk")
+    return {(entity_id, text): pk for entity_id, text, pk in found}
 
 
 def _sentence_of(bounds: Sequence[tuple[int, int]], offset: int) -> tuple[int, int]:

@@ -6,6 +6,8 @@ backends.py) chosen once, on first use, by the ``NER_BACKEND`` environment varia
 * ``annotate(text) -> list[Span]`` — entities, sorted by start, non-overlapping, none crossing
   a sentence. Offsets are code-point offsets into the original text and never include attached
   proclitics (و ف ب ل ك …; the camel backend strips them only before the article ال).
+* ``annotate_many(texts) -> list[list[Span]]`` — the same for many texts, faster where the
+  backend can batch them (the built-in tagger does).
 * ``entity_key(name)`` — linking key shared by spellings of one name.
 * ``normalize_letters(text)`` — spelling normalisation for search and linking.
 * ``sentence_bounds(text)`` — contiguous (start, end) pieces covering the text.
@@ -16,6 +18,8 @@ backends.py) chosen once, on first use, by the ``NER_BACKEND`` environment varia
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .backends import Backend, BackendUnavailable, Span, active
 from .text import entity_key, normalize_letters, sentence_bounds
 
@@ -25,6 +29,7 @@ __all__ = [
     "BackendUnavailable",
     "Span",
     "annotate",
+    "annotate_many",
     "check_backend",
     "entity_key",
     "normalize_letters",
@@ -35,6 +40,15 @@ __all__ = [
 def annotate(text: str) -> list[Span]:
     """Named entities in text, sorted by start and non-overlapping."""
     return active().annotate(text)
+
+
+def annotate_many(texts: Sequence[str]) -> list[list[Span]]:
+    """annotate() of each text, in one call (the built-in tagger batches their sentences)."""
+    backend = active()
+    many = getattr(backend, "annotate_many", None)
+    if many is None:
+        return [backend.annotate(text) for text in texts]
+    return many(texts)
 
 
 def check_backend() -> Backend:

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from .gazetteer import default_gazetteer
 from .recognizer import find_matches
-from .tagger.core import tagger_core
+from .tagger.core import tagger_core, tagger_core_many
 from .text import entity_key
 
 BACKEND_VARIABLE = "NER_BACKEND"
@@ -49,6 +49,8 @@ class Backend(Protocol):
 
     def annotate(self, text: str) -> list[Span]: ...
 
+    def annotate_many(self, texts: Sequence[str]) -> list[list[Span]]: ...
+
 
 class Found(Protocol):
     """What a core reports per entity (recognizer.Match is one); ``key`` may be absent."""
@@ -62,19 +64,31 @@ class Found(Protocol):
 
 
 Core = Callable[[str], Iterable[Found]]
+CoreMany = Callable[[Sequence[str]], Sequence[Iterable[Found]]]
 
 
 class CoreBackend:
     """A backend around a core: text in, entities with offsets, kind and optional key out."""
 
-    def __init__(self, name: str, version: str, core: Core) -> None:
+    def __init__(self, name: str, version: str, core: Core, core_many: CoreMany | None = None):
         self.name = name
         self.version = version
         self.core = core
+        self.core_many = core_many  # the same for many texts at once, when that is faster
 
     def annotate(self, text: str) -> list[Span]:
+        return self._spans(text, self.core(text))
+
+    def annotate_many(self, texts: Sequence[str]) -> list[list[Span]]:
+        if self.core_many is None:
+            return [self.annotate(text) for text in texts]
+        found = self.core_many(texts)
+        return [self._spans(text, f) for text, f in zip(texts, found, strict=True)]
+
+    @staticmethod
+    def _spans(text: str, found: Iterable[Found]) -> list[Span]:
         spans = []
-        for m in self.core(text):
+        for m in found:
             s, e = m.start, m.end
             key = getattr(m, "key", None) or entity_key(text[s:e])
             spans.append(Span(s, e, m.kind, text[s:e], key))
@@ -90,7 +104,7 @@ def gazetteer_core(text: str) -> Iterable[Found]:
 
 
 # The built-in recogniser: the trained tagger (bump the version whenever its output may change).
-BUILTIN: Backend = CoreBackend("builtin", "bilstm-crf-1", tagger_core)
+BUILTIN: Backend = CoreBackend("builtin", "bilstm-crf-1", tagger_core, tagger_core_many)
 GAZETTEER: Backend = CoreBackend("gazetteer", "gazetteer-1", gazetteer_core)
 
 

@@ -64,6 +64,7 @@ def normalize_letters(text: str) -> str:
     return text.translate(_EXTRA_MAP)
 
 
+@lru_cache(maxsize=65_536)
 def entity_key(name: str) -> str:
     """Linking key: spellings of one name that differ only in normalisation share it.
 

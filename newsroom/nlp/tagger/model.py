@@ -115,6 +115,26 @@ class Tagger:
         return np.concatenate(parts, axis=1)
 
     def _features(self, tokens: Sequence[str]) -> np.ndarray:
+        return self._features_many([tokens])[0]
+
+    def _features_many(self, sents: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """Features of each sentence; the context-free part of all their tokens in one go."""
+        tokens = [t for s in sents for t in s]
+        X = self._own_features(tokens)
+        out, k = [], 0
+        for sent in sents:
+            x = X[k : k + len(sent)]
+            k += len(sent)
+            if self.gazetteer:
+                g = np.zeros((len(sent), N_GAZ), dtype=np.float32)
+                for i, fs in enumerate(gaz_features(sent, self.gazetteer, starts=self.name_starts)):
+                    g[i, fs] = 1.0
+                x = np.concatenate([x, g], axis=1)
+            out.append(x)
+        return out
+
+    def _own_features(self, tokens: Sequence[str]) -> np.ndarray:
+        """Word vector + char-CNN of each token, from the cache of recent token strings."""
         with self._lock:
             row_of = self._row_of
             missing = list(dict.fromkeys(t for t in tokens if t not in row_of))
@@ -132,12 +152,7 @@ class Tagger:
                     self._rows[first : first + len(missing)] = self._token_vectors(missing)
                     row_of.update(zip(missing, range(first, first + len(missing)), strict=True))
                 X = self._rows[[row_of[t] for t in tokens]]
-        if not self.gazetteer:
-            return X
-        g = np.zeros((len(tokens), N_GAZ), dtype=np.float32)
-        for i, fs in enumerate(gaz_features(tokens, self.gazetteer, starts=self.name_starts)):
-            g[i, fs] = 1.0
-        return np.concatenate([X, g], axis=1)
+        return X
 
     # --- network ------------------------------------------------------------------------------
 
@@ -209,7 +224,7 @@ class Tagger:
         idx = [i for i, s in enumerate(sents) if s]
         if not idx:
             return out
-        feats = [self._features(sents[i]) for i in idx]
+        feats = self._features_many([sents[i] for i in idx])
         lens = np.array([f.shape[0] for f in feats])
         X = np.zeros((len(idx), lens.max(), feats[0].shape[1]), dtype=np.float32)
         for b, f in enumerate(feats):

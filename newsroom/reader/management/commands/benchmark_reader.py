@@ -8,15 +8,12 @@ Run it against a database of its own (EMBEDDED_DB_NAME=newsroom_bench) so the de
 
 from __future__ import annotations
 
-import gzip
-import json
 import os
 import statistics
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -29,7 +26,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
-from newsroom.articles.ingest import ArticleDraft, IngestResult, Outcome, ingest_article
+from newsroom.articles.bulk import default_jobs, ingest_stream
+from newsroom.articles.corpus import count_records, read_corpus
+from newsroom.articles.ingest import ArticleDraft, Outcome
 from newsroom.articles.models import Article
 from newsroom.entities.models import Entity, Mention
 
@@ -41,57 +40,30 @@ TARGET_P99_MS = 150.0
 # Import ---------------------------------------------------------------------------------------
 
 
-def _parse_date(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
-
-
-def read_corpus(path: Path, limit: int | None = None) -> Iterator[ArticleDraft]:
-    """The first ``limit`` records of a gzipped JSON-lines corpus, as drafts."""
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        count = 0
-        for number, line in enumerate(lines, 1):
-            if limit is not None and count >= limit:
-                return
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            count += 1
-            yield ArticleDraft(
-                title=record.get("title") or "",
-                body=record.get("body") or "",
-                source=record.get("source") or "",
-                published_at=_parse_date(record.get("published")),
-                url=record.get("url") or "",
-                label=record.get("url") or f"{path.name}:{number}",
-            )
-
-
-def count_records(path: Path, limit: int | None = None) -> int:
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        total = sum(1 for line in lines if line.strip())
-    return total if limit is None else min(total, limit)
-
-
 SKIPPED = "already imported"
 
 
 def import_corpus(drafts: Iterator[ArticleDraft]) -> Iterator[str]:
-    """Ingest each draft not imported yet (by URL); yield what happened to each."""
+    """Ingest the drafts not imported yet (by URL), annotating on every core; yield what
+    happened to each."""
     known = set(Article.objects.exclude(url="").values_list("url", flat=True))
-    for draft in drafts:
-        if draft.url and draft.url in known:
-            yield SKIPPED
-            continue
-        result: IngestResult = ingest_article(draft)
-        if result.article is not None and draft.url:
+    skipped = 0
+
+    def new() -> Iterator[ArticleDraft]:
+        nonlocal skipped
+        for draft in drafts:
+            if draft.url and draft.url in known:
+                skipped += 1
+                continue
             known.add(draft.url)
+            yield draft
+
+    for result in ingest_stream(new(), jobs=default_jobs()):
+        while skipped:
+            skipped -= 1
+            yield SKIPPED
         yield result.outcome.value
+    yield from [SKIPPED] * skipped
 
 
 # Measurement ----------------------------------------------------------------------------------
