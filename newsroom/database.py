@@ -8,9 +8,13 @@ returns a URL for the project's database on it. The server keeps running between
 
 from __future__ import annotations
 
+import socket
 import sys
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -40,6 +44,27 @@ def embedded_database_url(name: str = DATABASE_NAME) -> str:
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
     return server.get_uri(database=name)
+
+
+def database_url(settings_dict: Mapping[str, Any], name: str | None = None) -> str:
+    """A ``postgres://`` URL for a Django connection's ``settings_dict`` (for example
+    ``connection.settings_dict``, which names the test database under pytest), to hand to a
+    subprocess as ``DATABASE_URL``; ``name`` picks another database on the same server."""
+    s = settings_dict
+    name = s["NAME"] if name is None else name
+    user = quote(s["USER"] or "", safe="")
+    host = s["HOST"] or s["OPTIONS"].get("host", "")
+    if host.startswith("/"):  # a Unix socket directory, as the embedded server uses
+        return f"postgres://{user}@/{name}?host={host}"
+    password = quote(s["PASSWORD"] or "", safe="")
+    return f"postgres://{user}:{password}@{host}:{s['PORT'] or 5432}/{name}"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def stop() -> bool:

@@ -11,6 +11,20 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = ROOT / "newsroom" / "articles" / "demo"
 SEED_PATH = DEMO_DIR / "article-00.txt"
 
+# The seed story's entities that a reader must see highlighted (the product's acceptance list);
+# the demo ingest must find every one of them.
+SEED_ENTITIES = {
+    "بغداد": "LOC",
+    "العراق": "LOC",
+    "طهران": "LOC",
+    "إيران": "LOC",
+    "الولايات المتحدة": "LOC",
+    "الكويت": "LOC",
+    "كتائب حزب الله": "ORG",
+    "قاسم سليماني": "PERS",
+    "إسماعيل غاني": "PERS",
+}
+
 _counter = itertools.count(1)
 
 

@@ -8,20 +8,9 @@ import pytest
 from newsroom import nlp
 from newsroom.entities.models import Mention
 from newsroom.nlp import entity_key
+from tests.conftest import SEED_ENTITIES
 
 pytestmark = pytest.mark.django_db
-
-SEED_ENTITIES = {
-    "بغداد": "LOC",
-    "العراق": "LOC",
-    "طهران": "LOC",
-    "إيران": "LOC",
-    "الولايات المتحدة": "LOC",
-    "الكويت": "LOC",
-    "كتائب حزب الله": "ORG",
-    "قاسم سليماني": "PERS",
-    "إسماعيل غاني": "PERS",
-}
 
 
 def test_the_seed_article_is_annotated_by_the_trained_recogniser(demo):

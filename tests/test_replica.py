@@ -18,6 +18,8 @@ import psycopg
 import pytest
 from django.db import connection
 
+from newsroom.database import database_url
+
 ROOT = Path(__file__).resolve().parent.parent
 REPLICA_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 
@@ -35,11 +37,8 @@ def _service_up() -> bool:
 
 
 def _server_url(db: str) -> str:
-    s = connection.settings_dict
-    host = s["HOST"] or s["OPTIONS"].get("host", "")
-    if host.startswith("/"):
-        return f"postgres://{s['USER']}@/{db}?host={host}"
-    return f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{host}:{s['PORT'] or 5432}/{db}"
+    """Database `db` on the test database's server."""
+    return database_url(connection.settings_dict, db)
 
 
 def _recreate(admin_url: str, name: str) -> None:

@@ -149,7 +149,7 @@ def _claim_next(batch_id: int) -> UploadItem | None:
         item = (
             UploadItem.objects.filter(batch_id=batch_id, status__in=UploadItem.UNFINISHED)
             .order_by("position")
-            .select_for_update(skip_locked=True)
+            .select_for_update(skip_locked=True, of=("self",))
             .first()
         )
         if item is None:
@@ -165,7 +165,9 @@ def _process(claimed: UploadItem) -> None:
     try:
         with transaction.atomic():
             item = (
-                UploadItem.objects.select_for_update(skip_locked=True)
+                # of=self: the model's default ordering joins the upload, whose row must not
+                # be locked (another processor of the same upload would skip every item)
+                UploadItem.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(pk=claimed.pk, claim=claimed.claim, status=Status.PROCESSING)
                 .first()
             )

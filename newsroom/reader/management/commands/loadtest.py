@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,24 +24,10 @@ from django.db import connection
 from django.urls import reverse
 
 from newsroom.articles.models import Article
+from newsroom.database import database_url, free_port
 from newsroom.entities.models import Entity
 
 SEARCHES = ["الرئيس", "العراق", "الاقتصاد", "كرة القدم", "الانتخابات", "النفط", "روسيا", "بغداد"]
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    host = s["HOST"] or s["OPTIONS"].get("host", "")
-    if host.startswith("/"):
-        return f"postgres://{s['USER']}@/{s['NAME']}?host={host}"
-    password = quote(s["PASSWORD"] or "")
-    return f"postgres://{s['USER']}:{password}@{host}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Command(BaseCommand):
@@ -58,7 +43,7 @@ class Command(BaseCommand):
         urls = self._paths()
         if not urls:
             raise CommandError("the database holds no articles: import some first")
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         root = Path(settings.BASE_DIR)
         with tempfile.TemporaryDirectory() as tmp:
@@ -68,7 +53,7 @@ class Command(BaseCommand):
                 "SECRET_KEY": os.environ.get("SECRET_KEY") or "loadtest-" + "k" * 50,
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "SECURE_SSL_REDIRECT": "0",
-                "DATABASE_URL": _database_url(),
+                "DATABASE_URL": database_url(connection.settings_dict),
                 "STATIC_ROOT": str(Path(tmp) / "static"),
                 "CONN_MAX_AGE": "60",
             }
