@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -115,8 +116,10 @@ AGGREGATE_TIMEOUT = 6 * 3600
 
 
 def _cached(prefix: str, entities: Sequence[Entity], compute):
-    key = prefix + ":" + ",".join(f"{e.pk}-{e.article_count}" for e in entities)
-    return cache.get_or_set(key, compute, AGGREGATE_TIMEOUT)
+    key = ",".join(f"{e.pk}-{e.article_count}" for e in entities)
+    if len(key) > 180:
+        key = hashlib.sha256(key.encode()).hexdigest()
+    return cache.get_or_set(f"{prefix}:{key}", compute, AGGREGATE_TIMEOUT)
 
 
 def _co_mention_counts(entity: Entity, per_kind: int = 30) -> list[tuple[int, str, int]]:
@@ -181,22 +184,37 @@ def mention_timeline(entities: Sequence[Entity]) -> tuple[dict[date, int], str]:
     return dict(weeks), "week"
 
 
-def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
-    """Articles sharing the most entities with ``article`` (rarer shared entities first)."""
-    entity_ids = ArticleEntity.objects.filter(article=article).values("entity_id")
-    rows = (
-        ArticleEntity.objects.filter(entity_id__in=entity_ids)
-        .exclude(article=article)
-        .values("article_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "-article_id")[:limit]
-    )
-    shared = {row["article_id"]: row["n"] for row in rows}
+def related_articles(
+    article: Article, entities: Sequence[Entity] | None = None, *, limit: int = 5
+) -> list[Article]:
+    """Articles sharing the most entities with ``article`` (rarer shared entities first).
+
+    ``entities``: the article's entities, when the caller has them; the list is then cached
+    under their article counts (a new article naming any of them computes it anew)."""
+
+    def compute() -> list[tuple[int, int]]:
+        rows = (
+            ArticleEntity.objects.filter(
+                entity_id__in=ArticleEntity.objects.filter(article=article).values("entity_id")
+            )
+            .exclude(article=article)
+            .values_list("article_id")
+            .annotate(n=Count("id"))
+            .order_by("-n", "-article_id")[:limit]
+        )
+        return list(rows)
+
+    if entities is None:
+        shared = dict(compute())
+    else:
+        ordered = sorted(entities, key=lambda e: e.pk)
+        shared = dict(_cached(f"related-{article.pk}-{limit}", ordered, compute))
     found = Article.objects.select_related("source").in_bulk(list(shared))
     out = []
     for pk, n in shared.items():
-        found[pk].shared = n
-        out.append(found[pk])
+        if pk in found:  # deleted since cached
+            found[pk].shared = n
+            out.append(found[pk])
     return out
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from datetime import date
 
@@ -73,7 +74,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "body_paragraphs": paragraphs(article.body, by_field[Mention.Field.BODY]),
             "actors": [e for e in in_article if e.kind in ACTORS],
             "places": [e for e in in_article if e.kind in PLACES],
-            "related": selectors.related_articles(article),
+            "related": selectors.related_articles(article, in_article),
         },
     )
 
@@ -99,13 +100,22 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # "More articles": only the next items and the next "more" link.
         return render(request, "reader/partials/article_quotes.html", context)
     counts, step = selectors.mention_timeline([entity])
+    co_actors = selectors.co_mentioned(entity, kinds=ACTORS)
+    co_places = selectors.co_mentioned(entity, kinds=PLACES)
     context.update(
         aliases=[a for a in entity.aliases.order_by("text") if not _clipped(a.text, entity.key)],
         timeline=charts.timeline(counts, step=step),
-        co_actors=selectors.co_mentioned(entity, kinds=ACTORS),
-        co_places=selectors.co_mentioned(entity, kinds=PLACES),
+        co_actors=co_actors,
+        co_places=co_places,
+        # The rendered timeline and co-mention lists are cached under what they show.
+        timeline_key=_digest(sorted(counts.items()), step),
+        aside_key=_digest([(e.pk, e.name, e.kind, e.shared) for e in co_actors + co_places]),
     )
     return render(request, "reader/entity_detail.html", context)
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _clipped(alias: str, key: str) -> bool:
@@ -132,6 +142,7 @@ def pair_detail(request: HttpRequest, pk: int, other: int) -> HttpResponse:
         return render(request, "reader/partials/article_quotes.html", context)
     counts, step = selectors.mention_timeline([first, second])
     context["timeline"] = charts.timeline(counts, step=step)
+    context["timeline_key"] = _digest(sorted(counts.items()), step)
     return render(request, "reader/pair_detail.html", context)
 
 

@@ -1,7 +1,11 @@
+from functools import lru_cache
+
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils import dateformat, formats
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 
 register = template.Library()
 
@@ -17,17 +21,27 @@ def query_with(context, **changes) -> str:
 
 # Highlights are rendered here rather than by an included template per segment: an article
 # page or an entity page has hundreds of them, and an include apiece dominated render time.
+@lru_cache(maxsize=20_000)
+def _reverse(name: str, pk: int, prefix: str) -> str:
+    return reverse(name, args=[pk])
+
+
+def entity_url(name: str, pk: int) -> str:
+    """reverse() of an entity's URL, remembered: a page links the same entities many times."""
+    return _reverse(name, pk, get_script_prefix())
+
+
 def _link(entity, text: str, preview: bool) -> str:
     attrs = ""
     if preview:
         attrs = format_html(
             ' data-preview="{}" aria-describedby="entity-preview"',
-            reverse("reader:entity_preview", args=[entity.pk]),
+            entity_url("reader:entity_preview", entity.pk),
         )
     return format_html(
         '<a class="ent ent-{}" href="{}"{} title="{}: {}">{}</a>',
         entity.kind.lower(),
-        reverse("reader:entity", args=[entity.pk]),
+        entity_url("reader:entity", entity.pk),
         attrs,
         entity.get_kind_display(),
         entity.name,
@@ -53,3 +67,21 @@ def segments(segs, preview: bool = False) -> str:
         else:
             out.append(conditional_escape(seg.text))
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
+
+
+@register.simple_tag
+def article_meta(article) -> str:
+    """Source · date line of an article in a list (as the date filter would format it)."""
+    parts = []
+    if article.source_id:
+        parts.append(conditional_escape(article.source.name))
+    if article.published_at:
+        when = template_localtime(article.published_at)
+        parts.append(
+            format_html(
+                '<time datetime="{}">{}</time>',
+                dateformat.format(when, "c"),
+                formats.date_format(when, "j F Y"),
+            )
+        )
+    return format_html('<p class="meta">{}</p>', mark_safe(" · ".join(parts)))  # noqa: S308
