@@ -21,6 +21,7 @@ from newsroom.articles.models import Article
 from newsroom.entities.models import Alias, ArticleEntity, Entity, Mention
 from newsroom.nlp.search import first_match, match_positions, search_keys
 from newsroom.nlp.text import clitic_analyses
+from newsroom.reader import charts
 from newsroom.reader.highlight import Mark, Segment, segments
 
 
@@ -60,6 +61,11 @@ def article_page(
     found = Article.objects.select_related("source").in_bulk(wanted)
     page.object_list = [found[pk] for pk in wanted if pk in found]
     return page
+
+
+def articles_together(entities: Sequence[Entity]) -> int:
+    """How many articles name all of ``entities`` (cached under their article counts)."""
+    return _cached("together", entities, _appearances([e.pk for e in entities]).count)
 
 
 class KnownCountPaginator(Paginator):
@@ -184,6 +190,19 @@ def mention_timeline(entities: Sequence[Entity]) -> tuple[dict[date, int], str]:
     for day, n in days.items():
         weeks[day - timedelta(days=day.weekday())] += n
     return dict(weeks), "week"
+
+
+def timeline_chart(entities: Sequence[Entity]) -> tuple[charts.Timeline | None, str]:
+    """The timeline chart of mention_timeline, and a digest of what it shows (the key of its
+    rendered fragment), built once per change of the entities' article counts: over years of
+    weeks, building the bars on every request grew with the archive."""
+
+    def compute() -> tuple[charts.Timeline | None, str]:
+        counts, step = mention_timeline(entities)
+        digest = hashlib.sha256(repr((sorted(counts.items()), step)).encode()).hexdigest()
+        return charts.timeline(counts, step=step), digest
+
+    return _cached("timeline-chart", entities, compute)
 
 
 def related_articles(

@@ -17,7 +17,7 @@ from newsroom import nlp
 from newsroom.articles.models import Article, Source
 from newsroom.entities.curation import redirect_target
 from newsroom.entities.models import Entity, Mention
-from newsroom.reader import charts, selectors
+from newsroom.reader import selectors
 from newsroom.reader.highlight import paragraphs, segments
 
 ACTORS = (Entity.Kind.PERS, Entity.Kind.ORG)
@@ -99,16 +99,16 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         # "More articles": only the next items and the next "more" link.
         return render(request, "reader/partials/article_quotes.html", context)
-    counts, step = selectors.mention_timeline([entity])
+    timeline, timeline_key = selectors.timeline_chart([entity])
     co_actors = selectors.co_mentioned(entity, kinds=ACTORS)
     co_places = selectors.co_mentioned(entity, kinds=PLACES)
     context.update(
         aliases=[a for a in entity.aliases.order_by("text") if not _clipped(a.text, entity.key)],
-        timeline=charts.timeline(counts, step=step),
+        timeline=timeline,
         co_actors=co_actors,
         co_places=co_places,
         # The rendered timeline and co-mention lists are cached under what they show.
-        timeline_key=_digest(sorted(counts.items()), step),
+        timeline_key=timeline_key,
         aside_key=_digest([(e.pk, e.name, e.kind, e.shared) for e in co_actors + co_places]),
     )
     return render(request, "reader/entity_detail.html", context)
@@ -130,7 +130,10 @@ def pair_detail(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     if (first.pk, second.pk) != (pk, other):
         return _moved("reader:pair", request, first.pk, second.pk)
     page = selectors.article_page(
-        [first.pk, second.pk], request.GET.get("page"), per_page=settings.ARTICLES_PER_PAGE
+        [first.pk, second.pk],
+        request.GET.get("page"),
+        per_page=settings.ARTICLES_PER_PAGE,
+        count=selectors.articles_together([first, second]),
     )
     context = {
         "first": first,
@@ -140,9 +143,7 @@ def pair_detail(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     }
     if request.htmx:
         return render(request, "reader/partials/article_quotes.html", context)
-    counts, step = selectors.mention_timeline([first, second])
-    context["timeline"] = charts.timeline(counts, step=step)
-    context["timeline_key"] = _digest(sorted(counts.items()), step)
+    context["timeline"], context["timeline_key"] = selectors.timeline_chart([first, second])
     return render(request, "reader/pair_detail.html", context)
 
 

@@ -113,6 +113,7 @@ class Command(BaseCommand):
             f"{span.days} days apart; {options['repeat']} timed requests per page; "
             f"{os.cpu_count()} CPUs, load average {load}"
         )
+        targets = self._targets(options["query"])
         header = (
             f"{'copies':>6} {'articles':>9} {'mentions':>10}  "
             f"{'article':>13} {'entity p1':>13} {'entity p2':>13} {'search':>13}"
@@ -120,7 +121,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
-        targets = self._targets(options["query"])
         rows: list[list[Measurement]] = []
         with override_settings(DEBUG=False, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
             for copies in range(options["copies"] + 1):
