@@ -34,9 +34,17 @@ def search_key(norm_word: str) -> str:
             return word
 
 
+@lru_cache(maxsize=200_000)
+def word_key(word: str) -> str:
+    """Key of one word as written ("" for a word that normalises to nothing)."""
+    norm = norm_token(word)
+    return search_key(norm) if norm else ""
+
+
 def search_keys(text: str) -> list[str]:
-    """Keys of the words of ``text`` in order (punctuation dropped)."""
-    return [search_key(token.norm) for token in tokenize(text) if token.is_word]
+    """Keys of the words of ``text`` in order (punctuation dropped): the word tokens of
+    ``tokenize``, read without building tokens (this runs over every stored article)."""
+    return [key for m in _WORD_RE.finditer(text) if (key := word_key(m.group()))]
 
 
 def search_text(text: str) -> str:
@@ -58,7 +66,7 @@ def match_positions(
 def first_match(text: str, keys: set[str]) -> tuple[int, int] | None:
     """Offsets of the first word of ``text`` whose key is one of ``keys``, reading no further."""
     for match in _WORD_RE.finditer(text):
-        word = match.group()
-        if search_key(norm_token(word)) in keys:
+        key = word_key(match.group())
+        if key and key in keys:
             return match.span()
     return None
