@@ -20,16 +20,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from newsroom import nlp
 from newsroom.articles.bulk import default_jobs, ingest_stream
 from newsroom.articles.corpus import count_records, read_corpus
 from newsroom.articles.ingest import Outcome
 from newsroom.articles.models import Article, Source
+from newsroom.benchmarks import benchmark_database, corpus_file
 from newsroom.entities.models import Alias, ArticleEntity, Entity, Mention
 
-DEMO_DATABASE = "newsroom"
 TARGET_RATE = 100.0  # articles per second, end to end
 
 
@@ -72,20 +71,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        name = connection.settings_dict["NAME"]
-        if name == DEMO_DATABASE:
-            raise CommandError(
-                f"This would import the corpus into the '{name}' database with the demo. Run:\n"
-                "  EMBEDDED_DB_NAME=newsroom_bench .venv/bin/python manage.py migrate\n"
-                "  EMBEDDED_DB_NAME=newsroom_bench .venv/bin/python manage.py benchmark_import "
-                "--corpus …"
-            )
-        executor = MigrationExecutor(connection)
-        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            raise CommandError(f"Database '{name}' is not migrated: run manage.py migrate first.")
-        corpus: Path = options["corpus"]
-        if not corpus.is_file():
-            raise CommandError(f"No corpus at {corpus}")
+        name = benchmark_database("benchmark_import")
+        corpus = corpus_file(options["corpus"])
         if options["flush"]:
             self._flush()
         elif Article.objects.exists():

@@ -20,7 +20,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries
-from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -30,9 +29,9 @@ from newsroom.articles.bulk import default_jobs, ingest_stream
 from newsroom.articles.corpus import count_records, read_corpus
 from newsroom.articles.ingest import ArticleDraft, Outcome
 from newsroom.articles.models import Article
+from newsroom.benchmarks import DEMO_DATABASE, benchmark_database, corpus_file
 from newsroom.entities.models import Entity, Mention
 
-DEMO_DATABASE = "newsroom"
 TARGET_MEDIAN_MS = 50.0
 TARGET_P99_MS = 150.0
 
@@ -222,22 +221,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        name = connection.settings_dict["NAME"]
-        if name == DEMO_DATABASE and not options["allow_demo_database"]:
-            raise CommandError(
-                f"This would add the corpus to the '{name}' database with the demo. Run:\n"
-                "  EMBEDDED_DB_NAME=newsroom_bench .venv/bin/python manage.py migrate\n"
-                "  EMBEDDED_DB_NAME=newsroom_bench .venv/bin/python manage.py benchmark_reader "
-                "--corpus …"
-            )
-        executor = MigrationExecutor(connection)
-        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            raise CommandError(f"Database '{name}' is not migrated: run manage.py migrate first.")
+        name = benchmark_database("benchmark_reader", allow_demo=options["allow_demo_database"])
         if options["repeat"] < 1 or options["warmup"] < 0:
             raise CommandError("--repeat must be at least 1 and --warmup at least 0.")
-        corpus: Path = options["corpus"]
-        if not corpus.is_file():
-            raise CommandError(f"No corpus at {corpus}")
+        corpus = corpus_file(options["corpus"])
 
         self.stdout.write(f"database: {name}")
         # DEBUG off: no per-query logging overhead in the import or the timings.
