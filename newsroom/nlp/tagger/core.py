@@ -50,6 +50,9 @@ KINDS = frozenset({"PERS", "ORG", "LOC", "MISC"})
 # A proclitic is taken off on frequency evidence alone when the rest of the token is at least
 # this many times more frequent (by rank in the embedding vocabulary) than the whole token.
 FREQUENCY_RATIO = 5
+# A preposition (ب ل ك) needs stronger evidence than a conjunction (و ف): names that begin with
+# its letter are common (بليغ, لبيد, كمال), and ب + a noun is rarer in a name's place than و.
+PREPOSITION_RATIO = 12
 
 
 class Found(NamedTuple):
@@ -110,9 +113,10 @@ def proclitic(tok: Token, tagger: Tagger, names: Gazetteer) -> tuple[int, str]:
     token in the tagger's gazetteer then stays whole (كندا, فادي, فالكون). Otherwise, taking the
     fewest letters off: the rest starts with the article (والعراق, للعراق → العراق; not when
     only the whole token is a corpus word: فالنتاين), or is a hand-written name. Failing that,
-    the rest must be FREQUENCY_RATIO times more frequent than the whole token in the news
-    corpus, one letter only and no function word (وجورج, لمانشستر; not كاريكا, فويس). The
-    tagger's gazetteer is too noisy (it lists يل and وست) to vouch for a rest by itself.
+    the rest must be FREQUENCY_RATIO (after و ف; PREPOSITION_RATIO after ب ل ك) times more
+    frequent than the whole token in the news corpus, one letter only and no function word
+    (وجورج, لمانشستر; not كاريكا, فويس, بليغ). The tagger's gazetteer is too noisy (it lists
+    يل and وست) to vouch for a rest by itself.
     """
     analyses = clitic_analyses(tok.norm)
     if len(analyses) == 1 or names.single.get(tok.norm, "O") != "O" or tok.norm in names.first:
@@ -150,7 +154,8 @@ def proclitic(tok: Token, tagger: Tagger, names: Gazetteer) -> tuple[int, str]:
         rank = _rank(tagger, rest)
         if form[0] in "وف" and _rank(tagger, rest[1:]) < rank:
             continue  # the rest looks conjoined itself (لوريال is no ل + وريال)
-        if rank * FREQUENCY_RATIO < whole:
+        ratio = FREQUENCY_RATIO if tok.norm[0] in "وف" else PREPOSITION_RATIO
+        if rank * ratio < whole:
             return n, form
     return 0, tok.norm
 
