@@ -46,8 +46,13 @@ class Entity(models.Model):
 
 
 class Alias(models.Model):
+    # alias_unique_entity_text leads with the entity: no index of its own.
     entity = models.ForeignKey(
-        Entity, verbose_name=_("الكيان"), on_delete=models.CASCADE, related_name="aliases"
+        Entity,
+        verbose_name=_("الكيان"),
+        on_delete=models.CASCADE,
+        related_name="aliases",
+        db_index=False,
     )
     text = models.CharField(_("النص"), max_length=300)
     key = models.CharField(_("المفتاح الموحَّد"), max_length=300, db_index=True)
@@ -70,14 +75,21 @@ class Mention(models.Model):
         TITLE = "title", _("العنوان")
         BODY = "body", _("النص")
 
+    # No index of their own: mention_unique_position leads with article and
+    # mention_entity_article_idx with entity (every index costs each of the many inserts).
     article = models.ForeignKey(
         "articles.Article",
         verbose_name=_("المقال"),
         on_delete=models.CASCADE,
         related_name="mentions",
+        db_index=False,
     )
     entity = models.ForeignKey(
-        Entity, verbose_name=_("الكيان"), on_delete=models.CASCADE, related_name="mentions"
+        Entity,
+        verbose_name=_("الكيان"),
+        on_delete=models.CASCADE,
+        related_name="mentions",
+        db_index=False,
     )
     alias = models.ForeignKey(
         Alias, verbose_name=_("الاسم البديل"), on_delete=models.PROTECT, related_name="mentions"
@@ -94,9 +106,9 @@ class Mention(models.Model):
         verbose_name = _("إشارة")
         verbose_name_plural = _("الإشارات")
         ordering = ["article", "field", "start"]
+        # (article, field, start) is indexed by mention_unique_position below.
         indexes = [
             models.Index(fields=["entity", "article"], name="mention_entity_article_idx"),
-            models.Index(fields=["article", "field", "start"], name="mention_article_pos_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -119,10 +131,13 @@ class ArticleEntity(models.Model):
     ``COUNT(DISTINCT …)`` over every mention.
     """
 
+    # Indexed by appearance_article_idx and appearance_unique (entity first), not twice.
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="appearances"
+        "articles.Article", on_delete=models.CASCADE, related_name="appearances", db_index=False
     )
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="appearances")
+    entity = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="appearances", db_index=False
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     mentions = models.PositiveIntegerField(default=1)
 

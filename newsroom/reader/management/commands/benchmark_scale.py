@@ -53,7 +53,7 @@ MENTION_COLUMNS = linking.MENTION_COLUMNS[1:]  # all but article_id
 
 # The indexes that keep the timed pages flat as the archive grows, by page.
 INDEXES = {
-    "article": ["articles_article_pkey", "mention_article_pos_idx", "appearance_article_idx"],
+    "article": ["articles_article_pkey", "mention_unique_position", "appearance_article_idx"],
     "entity": ["appearance_newest_idx", "mention_entity_article_idx"],
     "search": ["article_search_idx", "article_newest_idx"],
 }
