@@ -171,8 +171,9 @@ class Tagger:
         rev = np.where(ar[None, :] < lens[:, None], lens[:, None] - 1 - ar[None, :], ar[None, :])
         bidx = np.arange(B)[:, None]
         (wf, bf), (wb, bb) = self.lstm_in
-        xs = np.stack([X @ wf + bf, X[bidx, rev] @ wb + bb], 0)  # [2, B, T, 4H]
-        xs = np.ascontiguousarray(xs.transpose(2, 0, 1, 3))  # [T, 2, B, 4H]
+        xs = np.empty((T, 2, B, wf.shape[1]), dtype=np.float32)  # time first, for the loop
+        xs[:, 0] = (X @ wf + bf).transpose(1, 0, 2)
+        xs[:, 1] = (X[bidx, rev] @ wb + bb).transpose(1, 0, 2)
         running = (lens[None, :] > ar[:, None]).sum(1)  # k(t), never increasing
         U = self.lstm_rec
         h = np.zeros((2, B, H), dtype=np.float32)
