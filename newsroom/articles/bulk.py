@@ -27,6 +27,9 @@ from newsroom.articles.ingest import (
 
 Item = ArticleDraft | IngestResult  # an IngestResult (a refusal while parsing) passes through
 
+# Articles per transaction, and per call of the recogniser (the tagger batches their sentences).
+BATCH_SIZE = 128
+
 
 def default_jobs() -> int:
     """Annotating processes: one per core this process may use."""
@@ -34,7 +37,7 @@ def default_jobs() -> int:
 
 
 def ingest_stream(
-    items: Iterable[Item], *, jobs: int = 1, batch_size: int = 64
+    items: Iterable[Item], *, jobs: int = 1, batch_size: int = BATCH_SIZE
 ) -> Iterator[IngestResult]:
     """Ingest drafts in batches of ``batch_size``; with ``jobs`` > 1 a pool of processes
     annotates the next batches while this one stores. Yields one result per item, in order."""

@@ -69,6 +69,7 @@ _MODEL_FOLD = str.maketrans(
 )
 
 
+@lru_cache(maxsize=200_000)
 def model_token(text: str) -> str:
     """A token as the tagger reads it: invisible marks dropped, presentation forms and Persian
     letters folded (the tagger's own normalisation does the rest)."""

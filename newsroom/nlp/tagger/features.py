@@ -134,8 +134,10 @@ def gaz_features(
     feats: list[set[int]] = [set() for _ in range(n)]
     for i in range(n):
         for v in variants[i]:
-            for kind in gaz.get((v,), ()):
-                feats[i].add(6 + GAZ_KINDS.index(kind))
+            kinds = gaz.get((v,))
+            if kinds:
+                for kind in kinds:
+                    feats[i].add(6 + GAZ_KINDS.index(kind))
     i = 0
     while i < n:
         best = None

@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from newsroom import nlp
-from newsroom.articles.bulk import default_jobs, ingest_stream
+from newsroom.articles.bulk import BATCH_SIZE, default_jobs, ingest_stream
 from newsroom.articles.corpus import count_records, read_corpus
 from newsroom.articles.ingest import Outcome
 from newsroom.articles.models import Article, Source
@@ -63,7 +63,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jobs", type=int, default=default_jobs(), help="annotating processes (default: cores)"
         )
-        parser.add_argument("--batch-size", type=int, default=64, help="articles per transaction")
+        parser.add_argument(
+            "--batch-size", type=int, default=BATCH_SIZE, help="articles per transaction"
+        )
         parser.add_argument(
             "--flush",
             action="store_true",

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import DatabaseError
 from tqdm import tqdm
 
-from newsroom.articles.bulk import default_jobs, ingest_stream
+from newsroom.articles.bulk import BATCH_SIZE, default_jobs, ingest_stream
 from newsroom.articles.formats import SUPPORTED_SUFFIXES, Limits, iter_paths
 from newsroom.articles.ingest import Outcome
 
@@ -58,8 +58,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size",
             type=int,
-            default=64,
-            help="articles stored per transaction (default 64)",
+            default=BATCH_SIZE,
+            help=f"articles stored per transaction (default {BATCH_SIZE})",
         )
         parser.add_argument(
             "--max-archive-bytes",
