@@ -115,23 +115,25 @@ class Tagger:
         return np.concatenate(parts, axis=1)
 
     def _features(self, tokens: Sequence[str]) -> np.ndarray:
-        return self._features_many([tokens])[0]
+        """Features of one sentence: [n, D]."""
+        return self._padded_features([tokens])[0]
 
-    def _features_many(self, sents: Sequence[Sequence[str]]) -> list[np.ndarray]:
-        """Features of each sentence; the context-free part of all their tokens in one go."""
-        tokens = [t for s in sents for t in s]
-        X = self._own_features(tokens)
-        out, k = [], 0
-        for sent in sents:
-            x = X[k : k + len(sent)]
-            k += len(sent)
-            if self.gazetteer:
-                g = np.zeros((len(sent), N_GAZ), dtype=np.float32)
+    def _padded_features(self, sents: Sequence[Sequence[str]]) -> np.ndarray:
+        """Features of non-empty sentences, left-aligned and zero-padded: [B, T, D]. The
+        context-free part of all their tokens is looked up in one go."""
+        lens = [len(s) for s in sents]
+        own = self._own_features([t for s in sents for t in s])
+        d = own.shape[1]
+        X = np.zeros((len(sents), max(lens), d + (N_GAZ if self.gazetteer else 0)), np.float32)
+        rows = np.repeat(np.arange(len(sents)), lens)
+        cols = np.concatenate([np.arange(n) for n in lens])
+        X[rows, cols, :d] = own
+        if self.gazetteer:
+            for b, sent in enumerate(sents):
                 for i, fs in enumerate(gaz_features(sent, self.gazetteer, starts=self.name_starts)):
-                    g[i, fs] = 1.0
-                x = np.concatenate([x, g], axis=1)
-            out.append(x)
-        return out
+                    for f in fs:
+                        X[b, i, d + f] = 1.0
+        return X
 
     def _own_features(self, tokens: Sequence[str]) -> np.ndarray:
         """Word vector + char-CNN of each token, from the cache of recent token strings."""
@@ -225,11 +227,8 @@ class Tagger:
         idx = [i for i, s in enumerate(sents) if s]
         if not idx:
             return out
-        feats = self._features_many([sents[i] for i in idx])
-        lens = np.array([f.shape[0] for f in feats])
-        X = np.zeros((len(idx), lens.max(), feats[0].shape[1]), dtype=np.float32)
-        for b, f in enumerate(feats):
-            X[b, : f.shape[0]] = f
+        X = self._padded_features([sents[i] for i in idx])
+        lens = np.array([len(sents[i]) for i in idx])
         em = self._bilstm(X, lens) @ self.out_w + self.out_b
         paths = self._viterbi(em, lens)
         for b, i in enumerate(idx):
