@@ -104,12 +104,17 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     out: list[Token] = []
     for m in _TOKEN_RE.finditer(text, start, len(text) if end is None else end):
         s = m.group()
-        n = norm_token(s)
-        if not n:
-            continue
-        is_word = len(s) > 1 or not _PUNCT_RE.match(s)
-        out.append(Token(m.start(), m.end(), s, n, is_word))
+        n, is_word = _token_info(s)
+        if n:
+            begin = m.start()
+            out.append(Token(begin, begin + len(s), s, n, is_word))
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _token_info(s: str) -> tuple[str, bool]:
+    """(normalised form, is a word) of a token's text: tokens repeat a lot."""
+    return norm_token(s), len(s) > 1 or not _PUNCT_RE.match(s)
 
 
 def tokenize_norm(name: str) -> tuple[str, ...]:
