@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from .text import tokenize_norm
+from .text import clitic_analyses, tokenize_norm
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 GAZETTEER_PATH = DATA_DIR / "gazetteer.tsv.gz"
@@ -42,7 +42,7 @@ class Gazetteer:
     the key END holds the kind of a name ending at that node).
     """
 
-    __slots__ = ("single", "trie", "first", "nametok", "common")
+    __slots__ = ("single", "trie", "first", "nametok", "common", "_starts")
 
     def __init__(self) -> None:
         self.single: dict[str, str] = {}
@@ -50,6 +50,19 @@ class Gazetteer:
         self.first: set[str] = set()
         self.nametok: set[str] = set()
         self.common: set[str] = set()
+        self._starts: dict[str, bool] = {}
+
+    def may_start(self, norm: str) -> bool:
+        """Whether a name can begin with this normalised token, with or without a proclitic
+        (most tokens: no; the answer is remembered, tokens repeat a lot)."""
+        known = self._starts.get(norm)
+        if known is None:
+            if len(self._starts) >= 200_000:
+                self._starts.clear()
+            known = self._starts[norm] = any(
+                form in self.single or form in self.trie for form, _ in clitic_analyses(norm)
+            )
+        return known
 
     @property
     def size(self) -> int:
@@ -59,6 +72,7 @@ class Gazetteer:
         tokens = tuple(tokens)
         if not tokens:
             return
+        self._starts.clear()
         if kind in NAME_KINDS:
             if len(tokens) == 1:
                 self.single[tokens[0]] = kind

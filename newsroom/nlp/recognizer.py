@@ -99,6 +99,8 @@ def _scan(toks: list[Token], gaz: Gazetteer, out: list[Match]) -> None:
 
 def _longest_name(toks: list[Token], i: int, gaz: Gazetteer):
     """Longest gazetteer name starting at token i: (end index, chars stripped, kind, tokens)."""
+    if not gaz.may_start(toks[i].norm):
+        return None
     n = len(toks)
     best = None
     single = gaz.single

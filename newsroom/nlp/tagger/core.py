@@ -214,22 +214,12 @@ def _model_spans(toks: Sequence[Token], tags: Sequence[str], tagger, names) -> l
     return out
 
 
-@lru_cache(maxsize=200_000)
-def _may_start(norm: str) -> bool:
-    """Whether a hand-written name can begin with this token (most tokens: no, remembered);
-    _longest_name's own first test, for core_names() only."""
-    names = core_names()
-    return any(form in names.single or form in names.trie for form, _ in clitic_analyses(norm))
-
-
 def _core_spans(toks: Sequence[Token], names: Gazetteer) -> list[_Span]:
     """Longest hand-written names, left to right (O phrases included, to block)."""
     out = []
     i, n = 0, len(toks)
     while i < n:
-        tok = toks[i]
-        quick_no = names is core_names() and not _may_start(tok.norm)
-        g = _longest_name(toks, i, names) if tok.is_word and not quick_no else None
+        g = _longest_name(toks, i, names) if toks[i].is_word else None
         if g is None:
             i += 1
             continue
