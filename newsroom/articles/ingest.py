@@ -126,7 +126,7 @@ class Prepared:
 
 def prepare(draft: ArticleDraft, annotator: Annotator | None = None) -> Prepared:
     """Validate, hash and annotate one draft (CPU only: no database, safe in a worker process)."""
-    label = draft.label or draft.title.strip()[:80]
+    label = _label(draft)
     try:
         draft = validate(draft)
     except RefusedError as exc:
@@ -139,6 +139,11 @@ def prepare(draft: ArticleDraft, annotator: Annotator | None = None) -> Prepared
         logger.exception("annotation failed for %s", label)
         error = f"{type(exc).__name__}: {exc}"[:2000]
     return _prepared(draft, label, spans, error)
+
+
+def _label(draft: ArticleDraft) -> str:
+    """What the per-item report calls a draft: where it came from, else its title's start."""
+    return draft.label or draft.title.strip()[:80]
 
 
 def _prepared(draft: ArticleDraft, label: str, spans, error: str) -> Prepared:
@@ -164,7 +169,7 @@ def prepare_all(
     out: list[Prepared | None] = [None] * len(drafts)
     valid: list[tuple[int, str, ArticleDraft]] = []
     for i, draft in enumerate(drafts):
-        label = draft.label or draft.title.strip()[:80]
+        label = _label(draft)
         try:
             valid.append((i, label, validate(draft)))
         except RefusedError as exc:

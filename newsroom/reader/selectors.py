@@ -123,10 +123,15 @@ def quotes_for(
 AGGREGATE_TIMEOUT = 6 * 3600
 
 
+def digest(*parts) -> str:
+    """A short key for what ``parts`` hold (their repr)."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def _cached(prefix: str, entities: Sequence[Entity], compute):
     key = ",".join(f"{e.pk}-{e.article_count}" for e in entities)
     if len(key) > 180:
-        key = hashlib.sha256(key.encode()).hexdigest()
+        key = digest(key)
     return cache.get_or_set(f"{prefix}:{key}", compute, AGGREGATE_TIMEOUT)
 
 
@@ -199,8 +204,7 @@ def timeline_chart(entities: Sequence[Entity]) -> tuple[charts.Timeline | None, 
 
     def compute() -> tuple[charts.Timeline | None, str]:
         counts, step = mention_timeline(entities)
-        digest = hashlib.sha256(repr((sorted(counts.items()), step)).encode()).hexdigest()
-        return charts.timeline(counts, step=step), digest
+        return charts.timeline(counts, step=step), digest(sorted(counts.items()), step)
 
     return _cached("timeline-chart", entities, compute)
 

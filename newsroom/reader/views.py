@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from datetime import date
 
@@ -109,13 +108,11 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         co_places=co_places,
         # The rendered timeline and co-mention lists are cached under what they show.
         timeline_key=timeline_key,
-        aside_key=_digest([(e.pk, e.name, e.kind, e.shared) for e in co_actors + co_places]),
+        aside_key=selectors.digest(
+            [(e.pk, e.name, e.kind, e.shared) for e in co_actors + co_places]
+        ),
     )
     return render(request, "reader/entity_detail.html", context)
-
-
-def _digest(*parts) -> str:
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _clipped(alias: str, key: str) -> bool:

@@ -114,10 +114,6 @@ class Tagger:
             parts.append(np.maximum(h, 0).max(axis=1))
         return np.concatenate(parts, axis=1)
 
-    def _features(self, tokens: Sequence[str]) -> np.ndarray:
-        """Features of one sentence: [n, D]."""
-        return self._padded_features([tokens])[0]
-
     def _padded_features(self, sents: Sequence[Sequence[str]]) -> np.ndarray:
         """Features of non-empty sentences, left-aligned and zero-padded: [B, T, D]. The
         context-free part of all their tokens is looked up in one go."""

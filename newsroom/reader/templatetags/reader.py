@@ -24,16 +24,6 @@ def query_with(context, **changes) -> str:
 
 # Highlights are rendered here rather than by an included template per segment: an article
 # page or an entity page has hundreds of them, and an include apiece dominated render time.
-@lru_cache(maxsize=20_000)
-def _reverse(name: str, pk: int, prefix: str) -> str:
-    return reverse(name, args=[pk])
-
-
-def entity_url(name: str, pk: int) -> str:
-    """reverse() of an entity's URL, remembered: a page links the same entities many times."""
-    return _reverse(name, pk, get_script_prefix())
-
-
 def _link(entity, text: str, preview: bool) -> str:
     language, prefix = get_language(), get_script_prefix()
     opening = _opening(entity.pk, entity.kind, entity.name, preview, language, prefix)
@@ -42,17 +32,18 @@ def _link(entity, text: str, preview: bool) -> str:
 
 @lru_cache(maxsize=20_000)
 def _opening(pk: int, kind: str, name: str, preview: bool, language: str, prefix: str) -> str:
-    """The <a …> of a highlight: the same for every mention of an entity on a page."""
+    """The <a …> of a highlight: the same for every mention of an entity on a page. The
+    language (of the kind's label) and the script prefix (of the URLs) are part of the key."""
     attrs = ""
     if preview:
         attrs = format_html(
             ' data-preview="{}" aria-describedby="entity-preview"',
-            entity_url("reader:entity_preview", pk),
+            reverse("reader:entity_preview", args=[pk]),
         )
     return format_html(
         '<a class="ent ent-{}" href="{}"{} title="{}: {}">',
         kind.lower(),
-        entity_url("reader:entity", pk),
+        reverse("reader:entity", args=[pk]),
         attrs,
         Entity.Kind(kind).label,
         name,
