@@ -42,15 +42,21 @@ def production_env(static_root: Path, **overrides: str) -> dict[str, str]:
     )
 
 
-def collectstatic(env: dict[str, str]) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py ARGS`` in a child process with ``env``; its output is captured as text."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
-        check=True,
         capture_output=True,
-        timeout=300,
+        text=True,
+        timeout=600,
     )
+
+
+def collectstatic(env: dict[str, str]) -> None:
+    done = manage(env, "collectstatic", "--noinput")
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def stop(process: subprocess.Popen, timeout: float = 30) -> None:

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import psycopg
 import pytest
 from django.db import connection
 
 from newsroom.database import database_url
+from tests.processes import manage
 
-ROOT = Path(__file__).resolve().parent.parent
 REPLICA_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
@@ -48,14 +45,7 @@ def _recreate(admin_url: str, name: str) -> None:
 
 
 def _manage(env: dict[str, str], *args: str) -> str:
-    run = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    run = manage(env, *args)
     assert run.returncode == 0, run.stdout + run.stderr
     return run.stdout
 

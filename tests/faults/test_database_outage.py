@@ -17,6 +17,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.processes import manage
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = 60
 
@@ -64,18 +66,6 @@ def scratch_server():
     shutil.rmtree(pgdata, ignore_errors=True)
 
 
-def _manage(env, *args, **kwargs):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        **kwargs,
-    )
-
-
 def _count(url: str) -> int:
     with psycopg.connect(url) as conn:
         return conn.execute("SELECT count(*) FROM articles_article").fetchone()[0]
@@ -84,7 +74,7 @@ def _count(url: str) -> int:
 def test_an_import_survives_postgresql_stopping_half_way(scratch_server, tmp_path):
     url, stop, start = scratch_server
     env = {**os.environ, "DATABASE_URL": url}
-    migrate = _manage(env, "migrate", "--noinput")
+    migrate = manage(env, "migrate", "--noinput")
     assert migrate.returncode == 0, migrate.stderr
     source = tmp_path / "articles.jsonl"
     _articles(source)
@@ -124,7 +114,7 @@ def test_an_import_survives_postgresql_stopping_half_way(scratch_server, tmp_pat
         ).fetchone()[0]
         assert half == 0
 
-    again = _manage(env, "import_articles", str(source), "--no-progress")
+    again = manage(env, "import_articles", str(source), "--no-progress")
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip().splitlines()[-1] == (
         f"stored {ARTICLES - stored}, duplicates {stored}, refused 0"
