@@ -137,7 +137,7 @@ def prepare(draft: ArticleDraft, annotator: Annotator | None = None) -> Prepared
         spans = {"title": annotate(draft.title), "body": annotate(draft.body)}
     except Exception as exc:  # noqa: BLE001 - any recogniser fault must not lose the article
         logger.exception("annotation failed for %s", label)
-        error = f"{type(exc).__name__}: {exc}"[:2000]
+        error = error_text(exc)
     return _prepared(draft, label, spans, error)
 
 
@@ -213,6 +213,7 @@ def store(items: Sequence[Prepared]) -> list[IngestResult]:
             new[item.digest] = i
     existing = {a.content_hash: a for a in Article.objects.filter(content_hash__in=list(new))}
     fresh = [i for digest, i in new.items() if digest not in existing]
+    stored = None
     if len(fresh) > 1:
         try:
             stored = _store_together([items[i] for i in fresh])
@@ -220,9 +221,6 @@ def store(items: Sequence[Prepared]) -> list[IngestResult]:
             raise
         except Exception:  # noqa: BLE001 - retried item by item below
             logger.warning("a batch of %d articles failed: storing one by one", len(fresh))
-            stored = None
-    else:
-        stored = None
     if stored is None:
         stored = [_store_alone(items[i]) for i in fresh]
     for i, article in zip(fresh, stored, strict=True):
@@ -260,9 +258,7 @@ def _store_alone(item: Prepared) -> Article | IngestResult:
                         link_articles([(article, item.spans)], fresh=True)
                 except Exception as exc:  # noqa: BLE001 - kept, marked failed, retried later
                     logger.exception("linking failed for article %s", article.pk)
-                    article.status = Article.Status.FAILED
-                    article.annotation_error = f"{type(exc).__name__}: {exc}"[:2000]
-                    article.annotator_version = ""
+                    _mark_failed(article, exc)
                     article.save(update_fields=["status", "annotation_error", "annotator_version"])
             _after_commit([article])
     except IntegrityError:
@@ -272,6 +268,18 @@ def _store_alone(item: Prepared) -> Article | IngestResult:
             raise
         return IngestResult(Outcome.DUPLICATE, item.label, article=existing)
     return article
+
+
+def error_text(exc: Exception) -> str:
+    """An exception as one stored line: its type and message, at most 2,000 characters."""
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def _mark_failed(article: Article, exc: Exception) -> None:
+    """Stored without mentions: status failed, the error kept for the admin, no version."""
+    article.status = Article.Status.FAILED
+    article.annotation_error = error_text(exc)
+    article.annotator_version = ""
 
 
 def _after_commit(articles: Sequence[Article]) -> None:
@@ -322,9 +330,7 @@ def annotate_article(article: Article, *, annotator: Annotator) -> None:
             link_article(article, spans)
     except Exception as exc:  # noqa: BLE001 - any recogniser fault must not lose the article
         logger.exception("annotation failed for article %s", article.pk)
-        article.status = Article.Status.FAILED
-        article.annotation_error = f"{type(exc).__name__}: {exc}"[:2000]
-        article.annotator_version = ""
+        _mark_failed(article, exc)
     else:
         article.status = Article.Status.ANNOTATED
         article.annotation_error = ""

@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django_tasks import task
 
 from newsroom import nlp
-from newsroom.articles.ingest import annotate_article
+from newsroom.articles.ingest import annotate_article, error_text
 from newsroom.articles.models import Article
 from newsroom.entities.curation import log_action
 from newsroom.entities.models import CurationLog, ReannotationRun
@@ -89,7 +89,7 @@ def reannotate(run_id: int) -> dict[str, int]:
         runs.update(
             status=ReannotationRun.Status.FAILED,
             finished_at=timezone.now(),
-            error=f"{type(exc).__name__}: {exc}"[:2000],
+            error=error_text(exc),
         )
         raise
     # Articles deleted meanwhile are not counted; the run still ends at 100 %.
