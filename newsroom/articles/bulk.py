@@ -48,7 +48,7 @@ def ingest_stream(
         return
     # Forked workers never touch the database: they inherit this process's connections but do
     # not use or close them (a pool worker leaves through os._exit).
-    nlp.check_backend()  # loaded once here, shared by the forked workers
+    nlp.check_backend()  # a backend that cannot run fails here, not in every worker
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_sigint) as pool:
         pending: deque[tuple[list[Item], Future[list[Prepared]]]] = deque()
