@@ -79,59 +79,56 @@ def link_articles(
             before[article_id].add(entity_id)
         Mention.objects.filter(article__in=list(before)).delete()
         appearances.delete()
-    per_article = [(article, resolve_in_document(spans)) for article, spans in items]
-    decided = curated_targets([item for _, linked in per_article for item in linked])
+    flat = [(article, item) for article, spans in items for item in resolve_in_document(spans)]
+    decided = curated_targets([item for _, item in flat])
     # A rejected name (None) is dropped; a name without a decision (no entry) links by its key.
-    kept: list[tuple[object, Linked, int | None]] = []
-    n = 0
-    for article, linked in per_article:
-        for item in linked:
-            if decided.get(n, -1) is not None:
-                kept.append((article, item, decided.get(n)))
-            n += 1
-
+    kept = [
+        (article, item, decided.get(i))
+        for i, (article, item) in enumerate(flat)
+        if decided.get(i, -1) is not None
+    ]
     entities = _entities_for([item for _, item, target in kept if not target])
     targets = [target or entities[item.kind, item.key].pk for _, item, target in kept]
     aliases = _aliases_for(
         [(pk, item.span.text) for pk, (_, item, _) in zip(targets, kept, strict=True)]
     )
     bounds: dict[tuple[int, str], list[tuple[int, int]]] = {}
-    mentions: dict[str, list] = {name: [] for name in MENTION_COLUMNS}
+    mentions = []
     per_entity: dict[int, Counter[int]] = {article.pk: Counter() for article, _ in items}
     for entity_id, (article, item, _) in zip(targets, kept, strict=True):
         field_bounds = bounds.get((article.pk, item.field))
         if field_bounds is None:
             text = getattr(article, item.field)
             field_bounds = bounds[article.pk, item.field] = nlp.sentence_bounds(text)
-        sentence = _sentence_of(field_bounds, item.span.start)
-        row = (
-            article.pk,
-            entity_id,
-            aliases[entity_id, item.span.text],
-            item.field,
-            item.span.start,
-            item.span.end,
-            *sentence,
+        mentions.append(
+            (
+                article.pk,
+                entity_id,
+                aliases[entity_id, item.span.text],
+                item.field,
+                item.span.start,
+                item.span.end,
+                *_sentence_of(field_bounds, item.span.start),
+            )
         )
-        for column, value in zip(mentions.values(), row, strict=True):
-            column.append(value)
         per_entity[article.pk][entity_id] += 1
-    insert_rows(Mention, mentions)
-    appearances: dict[str, list] = {name: [] for name in APPEARANCE_COLUMNS}
-    for article, _ in items:
-        for pk, n in per_entity[article.pk].items():
-            for column, value in zip(
-                appearances.values(), (article.pk, pk, article.published_at, n), strict=True
-            ):
-                column.append(value)
-    insert_rows(ArticleEntity, appearances)
+    insert_rows(Mention, MENTION_COLUMNS, mentions)
+    insert_rows(
+        ArticleEntity,
+        APPEARANCE_COLUMNS,
+        [
+            (article.pk, pk, article.published_at, count)
+            for article, _ in items
+            for pk, count in per_entity[article.pk].items()
+        ],
+    )
     shift: Counter[int] = Counter()
     for article, _ in items:
         now, was = set(per_entity[article.pk]), before[article.pk]
         shift.update(now - was)
         shift.subtract(was - now)
     _shift_counts(shift)
-    return len(mentions["article_id"])
+    return len(mentions)
 
 
 MENTION_COLUMNS = (
@@ -147,10 +144,11 @@ MENTION_COLUMNS = (
 APPEARANCE_COLUMNS = ("article_id", "entity_id", "published_at", "mentions")
 
 
-def insert_rows(model, columns: Mapping[str, Sequence]) -> None:
-    """Insert rows given column by column, in one statement and without model instances (the
-    many mentions of a batch of articles: bulk_create would build an object per row)."""
-    if not columns or not next(iter(columns.values())):
+def insert_rows(model, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Insert rows (tuples in the order of ``columns``) in one statement and without model
+    instances (the many mentions of a batch of articles: bulk_create would build an object
+    per row). The values go over as one array per column."""
+    if not rows:
         return
     meta = model._meta
     names = ", ".join(connection.ops.quote_name(meta.get_field(c).column) for c in columns)
@@ -158,7 +156,7 @@ def insert_rows(model, columns: Mapping[str, Sequence]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {meta.db_table} ({names}) SELECT * FROM unnest({arrays})",
-            [list(values) for values in columns.values()],
+            [list(values) for values in zip(*rows, strict=True)],
         )
 
 
