@@ -8,6 +8,7 @@ back, and running the same import again stores the rest and counts the others as
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -49,8 +50,10 @@ def ingest_stream(
     # Forked workers never touch the database: they inherit this process's connections but do
     # not use or close them (a pool worker leaves through os._exit).
     nlp.check_backend()  # a backend that cannot run fails here, not in every worker
+    # The recogniser's model is loaded here once, and the workers share its memory.
+    nlp.annotate("تحميل")
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_sigint) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker) as pool:
         pending: deque[tuple[list[Item], Future[list[Prepared]]]] = deque()
         try:
             for chunk in chunks:
@@ -82,6 +85,10 @@ def _store(chunk: list[Item], prepared: list[Prepared]) -> Iterator[IngestResult
         yield item if isinstance(item, IngestResult) else next(stored)
 
 
-def _ignore_sigint() -> None:
+def _start_worker() -> None:
     # Ctrl-C reaches the whole process group: the importing process handles it for everyone.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # What the worker inherited (Django, the recogniser's model and caches) lives as long as it
+    # does: out of the collector's way, the full collections that the many small objects of
+    # tagging trigger no longer walk it (annotating took about 15 % less time).
+    gc.freeze()

@@ -102,13 +102,18 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of text[start:end] with offsets into text. Tokens that normalise to nothing
     (a lone tatweel or bidi mark) are dropped."""
     out: list[Token] = []
+    info = _token_info
     for m in _TOKEN_RE.finditer(text, start, len(text) if end is None else end):
         s = m.group()
-        n, is_word = _token_info(s)
+        n, is_word = info(s)
         if n:
             begin = m.start()
-            out.append(Token(begin, begin + len(s), s, n, is_word))
+            # tuple.__new__ skips the Python-level Token.__new__ (this runs for every token)
+            out.append(_tuple_new(Token, (begin, begin + len(s), s, n, is_word)))
     return out
+
+
+_tuple_new = tuple.__new__
 
 
 @lru_cache(maxsize=200_000)

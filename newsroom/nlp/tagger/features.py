@@ -113,6 +113,56 @@ def name_starts(gaz: Gazetteer) -> dict[str, int]:
     return starts
 
 
+def single_gaz(token: str, gaz: Gazetteer) -> tuple[int, ...]:
+    """Feature indexes 6 + k of one token: it, or it stripped of a proclitic, is a one-word name
+    of kind GAZ_KINDS[k]. They depend on the token alone (the tagger caches them with its
+    other per-token features)."""
+    found = set()
+    for v in strip_variants(_norm_word_cached(token)):
+        for kind in gaz.get((v,), ()):
+            found.add(6 + GAZ_KINDS.index(kind))
+    return tuple(sorted(found))
+
+
+def multi_gaz(
+    tokens: Sequence[str],
+    gaz: Gazetteer,
+    max_len: int = 6,
+    starts: Mapping[str, int] | None = None,
+) -> list[tuple[int, int, frozenset[str] | set[str]]]:
+    """(first token, length, kinds) of the longest name of two or more tokens starting at each
+    token (its first token may carry a proclitic), scanned left to right without overlap.
+    `starts` (name_starts of gaz) only saves time: the result is the same without it."""
+    if starts is None:
+        starts = name_starts(gaz)
+    n = len(tokens)
+    words: list[str] | None = None
+    out = []
+    i = 0
+    while i < n:
+        firsts = [v for v in strip_variants(_norm_word_cached(tokens[i])) if v in starts]
+        best = None
+        if firsts:
+            if words is None:
+                words = [_norm_word_cached(t) for t in tokens]
+            longest = min(max_len, n - i, max(starts[v] for v in firsts))
+            for length in range(longest, 1, -1):
+                rest = tuple(words[i + 1 : i + length])
+                for v in firsts:
+                    kinds = gaz.get((v, *rest))
+                    if kinds is not None:
+                        best = (i, length, kinds)
+                        break
+                if best:
+                    break
+        if best:
+            out.append(best)
+            i += best[1]
+        else:
+            i += 1
+    return out
+
+
 def gaz_features(
     tokens: Sequence[str],
     gaz: Gazetteer,
@@ -121,46 +171,14 @@ def gaz_features(
 ) -> list[list[int]]:
     """Active feature indexes (0 .. N_GAZ - 1) per token.
 
-    Index 2k / 2k + 1: first / other token of the longest name of kind GAZ_KINDS[k] starting at
-    a token (its first token may carry a proclitic), scanned left to right without overlap;
-    index 6 + k: the token alone, or stripped of a proclitic, is a name of that kind.
-    `starts` (name_starts of gaz) only saves time: the features are the same without it.
+    Index 2k / 2k + 1: first / other token of a name of kind GAZ_KINDS[k] found by multi_gaz;
+    index 6 + k: single_gaz.
     """
-    if starts is None:
-        starts = name_starts(gaz)
-    n = len(tokens)
-    words = [_norm_word_cached(t) for t in tokens]
-    variants = [strip_variants(w) for w in words]
-    feats: list[set[int]] = [set() for _ in range(n)]
-    for i in range(n):
-        for v in variants[i]:
-            kinds = gaz.get((v,))
-            if kinds:
-                for kind in kinds:
-                    feats[i].add(6 + GAZ_KINDS.index(kind))
-    i = 0
-    while i < n:
-        best = None
-        firsts = [v for v in variants[i] if v in starts]
-        if firsts:
-            longest = min(max_len, n - i, max(starts[v] for v in firsts))
-            for length in range(longest, 1, -1):
-                rest = tuple(words[i + 1 : i + length])
-                for v in firsts:
-                    key = (v, *rest)
-                    if key in gaz:
-                        best = (length, gaz[key])
-                        break
-                if best:
-                    break
-        if best:
-            length, kinds = best
-            for kind in kinds:
-                k = GAZ_KINDS.index(kind)
-                feats[i].add(2 * k)
-                for j in range(i + 1, i + length):
-                    feats[j].add(2 * k + 1)
-            i += length
-        else:
-            i += 1
+    feats = [set(single_gaz(t, gaz)) for t in tokens]
+    for i, length, kinds in multi_gaz(tokens, gaz, max_len, starts):
+        for kind in kinds:
+            k = GAZ_KINDS.index(kind)
+            feats[i].add(2 * k)
+            for j in range(i + 1, i + length):
+                feats[j].add(2 * k + 1)
     return [sorted(f) for f in feats]

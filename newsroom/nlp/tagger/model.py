@@ -11,7 +11,8 @@ Artefacts (one directory, default ``newsroom/nlp/data/tagger``):
 * ``gazetteer.tsv`` — ``KINDS<TAB>normalised name`` for the gazetteer features.
 
 Per token: word vector + char-CNN (max-pooled) + 9 gazetteer bits → BiLSTM → linear → CRF
-(Viterbi). Sentences are tagged in length-sorted batches; numpy only, no torch.
+(Viterbi). Sentences are tagged in length-sorted batches; numpy, and numba for the LSTM cell
+and Viterbi (kernels.py); no torch.
 """
 
 from __future__ import annotations
@@ -24,19 +25,22 @@ from pathlib import Path
 
 import numpy as np
 
+from . import kernels
 from .features import (
+    GAZ_KINDS,
     MAX_CHARS,
     N_GAZ,
     UNKNOWN_WORD,
     char_ids,
-    gaz_features,
+    multi_gaz,
     name_starts,
     norm_word,
+    single_gaz,
 )
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "tagger"
 ARTEFACTS = ("config.json", "weights.npz", "words.txt", "gazetteer.tsv")
-_CACHE_ROWS = 50_000  # token strings whose context-free features are kept (30 MB)
+_CACHE_ROWS = 100_000  # token strings whose per-token features are kept (63 MB)
 
 
 class Tagger:
@@ -56,12 +60,13 @@ class Tagger:
         self.name_starts = name_starts(self.gazetteer)
         with np.load(d / "weights.npz") as z:
             self._set_weights(z, cfg)
-        # context-free features of recent token strings: rows of one fixed matrix (no growth,
-        # no fragmentation), emptied when full
+        # per-token features of recent token strings: rows of one fixed matrix (no growth, no
+        # fragmentation), emptied when full
         self._rows: np.ndarray | None = None
         self._row_of: dict[str, int] = {}
         self._lock = threading.Lock()
         self.one_blas_thread = _one_blas_thread()
+        kernels.warm_up()
 
     def _set_weights(self, z, cfg: dict) -> None:
         f32 = np.float32
@@ -83,7 +88,9 @@ class Tagger:
             wih, whh, b = z[f"l0{d}_wih"][perm], z[f"l0{d}_whh"][perm], z[f"l0{d}_b"][perm]
             inputs.append((np.ascontiguousarray(wih.T.astype(f32)) * scale, b.astype(f32) * scale))
             recurrent.append(np.ascontiguousarray(whh.T.astype(f32)) * scale)
-        self.lstm_in = inputs  # per direction: ([D, 4H], [4H])
+        # both directions' input weights side by side: [D, 8H], [8H]
+        self.lstm_w = np.ascontiguousarray(np.concatenate([w for w, _ in inputs], axis=1))
+        self.lstm_b = np.concatenate([b for _, b in inputs])
         self.lstm_rec = np.stack(recurrent, 0)  # [2, H, 4H]
         self.out_w = np.ascontiguousarray(z["out_w"].T.astype(f32))
         self.out_b = z["out_b"].astype(f32)
@@ -114,132 +121,113 @@ class Tagger:
             parts.append(np.maximum(h, 0).max(axis=1))
         return np.concatenate(parts, axis=1)
 
-    def _padded_features(self, sents: Sequence[Sequence[str]]) -> np.ndarray:
-        """Features of non-empty sentences, left-aligned and zero-padded: [B, T, D]. The
-        context-free part of all their tokens is looked up in one go."""
-        lens = [len(s) for s in sents]
-        own = self._own_features([t for s in sents for t in s])
-        d = own.shape[1]
-        X = np.zeros((len(sents), max(lens), d + (N_GAZ if self.gazetteer else 0)), np.float32)
-        rows = np.repeat(np.arange(len(sents)), lens)
-        cols = np.concatenate([np.arange(n) for n in lens])
-        X[rows, cols, :d] = own
-        if self.gazetteer:
-            for b, sent in enumerate(sents):
-                for i, fs in enumerate(gaz_features(sent, self.gazetteer, starts=self.name_starts)):
-                    for f in fs:
-                        X[b, i, d + f] = 1.0
-        return X
+    def _token_features(self, toks: Sequence[str]) -> np.ndarray:
+        """What the LSTM reads of distinct token strings that depends on the token alone:
+        word vector, char-CNN and the one-word gazetteer bits (the other bits 0): [n, D]."""
+        own = self._token_vectors(toks)
+        if not self.gazetteer:
+            return own
+        bits = np.zeros((len(toks), N_GAZ), dtype=np.float32)
+        for r, t in enumerate(toks):
+            for f in single_gaz(t, self.gazetteer):
+                bits[r, f] = 1.0
+        return np.concatenate([own, bits], axis=1)
 
-    def _own_features(self, tokens: Sequence[str]) -> np.ndarray:
-        """Word vector + char-CNN of each token, from the cache of recent token strings."""
+    def _input_rows(self, sents: Sequence[Sequence[str]]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """(rows, ids): the part of the LSTM's input products of both directions that depends
+        on the token alone, once per distinct token string of the sentences, after a zero row
+        (the padding); and for each sentence the row of each of its tokens."""
+        distinct = list(dict.fromkeys(t for s in sents for t in s))
+        rows = np.empty((len(distinct) + 1, 8 * self.hidden), dtype=np.float32)
+        rows[0] = 0.0
+        np.matmul(self._features(distinct), self.lstm_w, out=rows[1:])
+        rows[1:] += self.lstm_b
+        row = {t: n for n, t in enumerate(distinct, 1)}
+        return rows, [np.fromiter((row[t] for t in s), np.int64, len(s)) for s in sents]
+
+    def _padded_inputs(
+        self, sents: Sequence[Sequence[str]], rows: np.ndarray, ids: Sequence[np.ndarray]
+    ) -> np.ndarray:
+        """The input products of non-empty sentences, left-aligned and zero-padded: [B, T, 8H].
+        Their rows (_input_rows), plus the weights of the bits of names of several tokens, which
+        depend on the context."""
+        B, T = len(sents), max(len(s) for s in sents)
+        at = np.zeros((B, T), dtype=np.int64)
+        for b, r in enumerate(ids):
+            at[b, : len(r)] = r
+        xw = np.take(rows, at.reshape(-1), axis=0)
+        if self.gazetteer:
+            gaz_w = self.lstm_w[-N_GAZ:]
+            for b, sent in enumerate(sents):
+                for i, length, kinds in multi_gaz(sent, self.gazetteer, starts=self.name_starts):
+                    first = b * T + i
+                    for kind in kinds:
+                        k = GAZ_KINDS.index(kind)
+                        xw[first] += gaz_w[2 * k]
+                        xw[first + 1 : first + length] += gaz_w[2 * k + 1]
+        return xw.reshape(B, T, -1)
+
+    def _features(self, distinct: list[str]) -> np.ndarray:
+        """_token_features of distinct token strings, from the cache of recent ones."""
         with self._lock:
             row_of = self._row_of
-            missing = list(dict.fromkeys(t for t in tokens if t not in row_of))
+            missing = [t for t in distinct if t not in row_of]
             if len(missing) > _CACHE_ROWS // 2:  # a huge text: no caching
-                X = self._token_vectors(tokens)
-            else:
-                if self._rows is None:
-                    dim = self.wemb.shape[1] + sum(w.shape[1] for _, w, _ in self.convs)
-                    self._rows = np.empty((_CACHE_ROWS, dim), dtype=np.float32)
-                if len(row_of) + len(missing) > _CACHE_ROWS:
-                    row_of.clear()
-                    missing = list(dict.fromkeys(tokens))
-                if missing:
-                    first = len(row_of)
-                    self._rows[first : first + len(missing)] = self._token_vectors(missing)
-                    row_of.update(zip(missing, range(first, first + len(missing)), strict=True))
-                X = self._rows[[row_of[t] for t in tokens]]
-        return X
+                return self._token_features(distinct)
+            if self._rows is None:
+                dim = self.lstm_w.shape[0]
+                self._rows = np.empty((_CACHE_ROWS, dim), dtype=np.float32)
+            if len(row_of) + len(missing) > _CACHE_ROWS:
+                row_of.clear()
+                missing = distinct
+            if missing:
+                first = len(row_of)
+                self._rows[first : first + len(missing)] = self._token_features(missing)
+                row_of.update(zip(missing, range(first, first + len(missing)), strict=True))
+            return self._rows[np.fromiter((row_of[t] for t in distinct), np.int64, len(distinct))]
 
     # --- network ------------------------------------------------------------------------------
 
-    def _bilstm(self, X: np.ndarray, lens: np.ndarray) -> np.ndarray:
-        """X: [B, T, D], sentences left-aligned and zero-padded → [B, T, 2H].
+    def _bilstm(self, xw: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        """xw: [B, T, 8H] input products (_padded_inputs) of sentences longest first →
+        hidden states [B, T, 2H].
 
-        Both directions run in one time loop, the backward one over each sentence reversed in
-        place. Sentences are taken longest first, so those still running at step t are the first
-        k(t) rows and padding costs nothing. One tanh call covers all four gates (see
-        _set_weights)."""
-        order = np.argsort(-lens, kind="stable")
-        X, lens = X[order], lens[order]
-        B, T, _ = X.shape
+        Both directions run in one time loop, the backward one from each sentence's end (see
+        kernels.lstm_step): the sentences still running at step t are the first k(t) rows, so
+        padding costs nothing."""
+        B, T, _ = xw.shape
         H = self.hidden
-        ar = np.arange(T)
-        rev = np.where(ar[None, :] < lens[:, None], lens[:, None] - 1 - ar[None, :], ar[None, :])
-        bidx = np.arange(B)[:, None]
-        (wf, bf), (wb, bb) = self.lstm_in
-        xs = np.empty((T, 2, B, wf.shape[1]), dtype=np.float32)  # time first, for the loop
-        xs[:, 0] = (X @ wf + bf).transpose(1, 0, 2)
-        xs[:, 1] = (X[bidx, rev] @ wb + bb).transpose(1, 0, 2)
-        running = (lens[None, :] > ar[:, None]).sum(1)  # k(t), never increasing
+        running = (lens[None, :] > np.arange(T)[:, None]).sum(1)  # k(t), never increasing
         U = self.lstm_rec
         h = np.zeros((2, B, H), dtype=np.float32)
         c = np.zeros((2, B, H), dtype=np.float32)
-        hs = np.zeros((T, 2, B, H), dtype=np.float32)
+        z = np.zeros((2, B, 4 * H), dtype=np.float32)
+        out = np.zeros((B, T, 2 * H), dtype=np.float32)
         for t in range(T):
-            k = running[t]
-            g = np.tanh(xs[t, :, :k] + h[:, :k] @ U)  # [2, k, 4H]
-            s = g[..., : 3 * H] * 0.5 + 0.5
-            ck = s[..., H : 2 * H] * c[:, :k] + s[..., :H] * g[..., 3 * H :]
-            hk = s[..., 2 * H :] * np.tanh(ck)
-            c[:, :k] = ck
-            h[:, :k] = hk
-            hs[t, :, :k] = hk
-        hs = hs.transpose(1, 2, 0, 3)  # [2, B, T, H]
-        out = np.empty((B, T, 2 * H), dtype=np.float32)
-        out[order] = np.concatenate([hs[0], hs[1][bidx, rev]], axis=2)
-        return out
-
-    def _viterbi(self, em: np.ndarray, lens: np.ndarray) -> np.ndarray:
-        B, T, K = em.shape
-        score = self.start[None] + em[:, 0]
-        back = np.zeros((T, B, K), dtype=np.int64)
-        ragged = lens.min() != T
-        same = np.broadcast_to(np.arange(K), (B, K))
-        trans = self.trans[None]
-        for t in range(1, T):
-            s = score[:, :, None] + trans  # [B, from, to]
-            arg = s.argmax(1)
-            new = s.max(1) + em[:, t]
-            if ragged:
-                live = (t < lens)[:, None]
-                score = np.where(live, new, score)
-                back[t] = np.where(live, arg, same)
-            else:
-                score, back[t] = new, arg
-        best = (score + self.end[None]).argmax(1)
-        path = np.empty((B, T), dtype=np.int64)
-        path[:, T - 1] = best
-        rows = np.arange(B)
-        for t in range(T - 1, 0, -1):
-            best = back[t, rows, best]
-            path[:, t - 1] = best
-        return path
-
-    def tag_batch(self, sents: Sequence[Sequence[str]]) -> list[list[str]]:
-        """BIO tags of each sentence (a list of token strings), all in one padded batch."""
-        out: list[list[str]] = [[] for _ in sents]
-        idx = [i for i, s in enumerate(sents) if s]
-        if not idx:
-            return out
-        X = self._padded_features([sents[i] for i in idx])
-        lens = np.array([len(sents[i]) for i in idx])
-        em = self._bilstm(X, lens) @ self.out_w + self.out_b
-        paths = self._viterbi(em, lens)
-        for b, i in enumerate(idx):
-            out[i] = [self.tags[k] for k in paths[b, : lens[b]]]
+            k = int(running[t])
+            if t:
+                np.matmul(h[:, :k], U, out=z[:, :k])
+            kernels.lstm_step(z, xw, lens, t, c, h, out, k)
         return out
 
     def tag_many(self, sents: Sequence[Sequence[str]], batch: int = 32) -> list[list[str]]:
-        """Tags of many sentences, in length-sorted batches (the same tags as one at a time)."""
-        order = sorted(range(len(sents)), key=lambda i: len(sents[i]))
+        """BIO tags of each sentence (a list of token strings). The per-token work is done once
+        per distinct token of all the sentences; then they run through the network in batches
+        of like length (the same tags as one at a time)."""
         out: list[list[str]] = [[] for _ in sents]
+        order = sorted((i for i, s in enumerate(sents) if s), key=lambda i: -len(sents[i]))
+        if not order:
+            return out
         with self.one_blas_thread():
+            rows, ids = self._input_rows([sents[i] for i in order])
             for k in range(0, len(order), batch):
-                ids = order[k : k + batch]
-                for i, tags in zip(ids, self.tag_batch([sents[i] for i in ids]), strict=True):
-                    out[i] = tags
+                part = order[k : k + batch]
+                xw = self._padded_inputs([sents[i] for i in part], rows, ids[k : k + batch])
+                lens = np.array([len(sents[i]) for i in part], dtype=np.int64)
+                em = self._bilstm(xw, lens) @ self.out_w + self.out_b
+                paths = kernels.viterbi(em, lens, self.start, self.trans, self.end)
+                for b, i in enumerate(part):
+                    out[i] = [self.tags[t] for t in paths[b, : lens[b]]]
         return out
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
