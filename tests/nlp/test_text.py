@@ -5,7 +5,7 @@ from __future__ import annotations
 from camel_tools.tokenizers.word import simple_word_tokenize
 
 from newsroom.nlp import entity_key, normalize_letters, sentence_bounds
-from newsroom.nlp.text import clitic_analyses, tokenize
+from newsroom.nlp.text import _PRESENTATION_RE, _fold_steps, clitic_analyses, tokenize
 
 
 def test_normalize_letters_folds_spelling_variants():
@@ -17,6 +17,17 @@ def test_normalize_letters_folds_spelling_variants():
     assert normalize_letters("\u200fإيران\u200e") == "ايران"
     # spaces and punctuation are left alone
     assert normalize_letters("بغداد، طهران") == "بغداد، طهران"
+
+
+def test_normalize_letters_agrees_with_its_steps_on_every_character():
+    # normalize_letters runs its steps as one deletion and a few replacements (text._fold_table)
+    every = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    plain = "".join(ch for ch in every if not _PRESENTATION_RE.match(ch))
+    assert normalize_letters(plain) == _fold_steps(plain)
+    assert "".join(normalize_letters(ch) for ch in every[:0x700]) == _fold_steps(
+        "".join(every[:0x700])
+    )
+    assert normalize_letters("ﻹيران") == "لايران"  # presentation forms are folded first
 
 
 def test_entity_key_links_spellings():
