@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -88,7 +89,7 @@ def link_articles(
         if decided.get(i, -1) is not None
     ]
     entities = _entities_for([item for _, item, target in kept if not target])
-    targets = [target or entities[item.kind, item.key].pk for _, item, target in kept]
+    targets = [target or entities[item.kind, item.key] for _, item, target in kept]
     aliases = _aliases_for(
         [(pk, item.span.text) for pk, (_, item, _) in zip(targets, kept, strict=True)]
     )
@@ -145,19 +146,20 @@ APPEARANCE_COLUMNS = ("article_id", "entity_id", "published_at", "mentions")
 
 
 def insert_rows(model, columns: Sequence[str], rows: Sequence[tuple]) -> None:
-    """Insert rows (tuples in the order of ``columns``) in one statement and without model
-    instances (the many mentions of a batch of articles: bulk_create would build an object
-    per row). The values go over as one array per column."""
+    """Insert rows (tuples in the order of ``columns``) with COPY, without model instances (the
+    many mentions of a batch of articles: bulk_create would build an object per row)."""
     if not rows:
         return
-    meta = model._meta
-    names = ", ".join(connection.ops.quote_name(meta.get_field(c).column) for c in columns)
-    arrays = ", ".join(f"%s::{meta.get_field(c).db_type(connection)}[]" for c in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {meta.db_table} ({names}) SELECT * FROM unnest({arrays})",
-            [list(values) for values in zip(*rows, strict=True)],
-        )
+    meta, quote = model._meta, connection.ops.quote_name
+    names = ", ".join(quote(meta.get_field(c).column) for c in columns)
+    statement = f"COPY {quote(meta.db_table)} ({names}) FROM STDIN"
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.copy(statement) as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
 
 
 def _shift_counts(shift: Mapping[int, int]) -> None:
@@ -206,7 +208,8 @@ def curated_targets(linked: Sequence[Linked]) -> dict[int, int | None]:
     return out
 
 
-def _entities_for(linked: Sequence[Linked]) -> dict[tuple[str, str], Entity]:
+def _entities_for(linked: Sequence[Linked]) -> dict[tuple[str, str], int]:
+    """Entity id of each (kind, key), created where missing."""
     if not linked:
         return {}
     # Name a new entity after its first spelling that is the whole name, not a clipped form.
@@ -216,27 +219,60 @@ def _entities_for(linked: Sequence[Linked]) -> dict[tuple[str, str], Entity]:
             names.setdefault((item.kind, item.key), item.span.text)
     for item in linked:
         names.setdefault((item.kind, item.key), item.span.text)
-    Entity.objects.bulk_create(
-        [Entity(kind=kind, key=key, name=name) for (kind, key), name in sorted(names.items())],
-        ignore_conflicts=True,
+    rows = [(kind, key, name) for (kind, key), name in sorted(names.items())]
+    table = connection.ops.quote_name(Entity._meta.db_table)
+    wanted = "SELECT w->>0 AS kind, w->>1 AS key, w->>2 AS name FROM json_array_elements(%s) w"
+    found = _found_or_created(
+        f"WITH wanted AS ({wanted}), added AS ("
+        f" INSERT INTO {table} (kind, key, name, article_count, created_at)"
+        f" SELECT kind, key, name, 0, now() FROM wanted"
+        f" ON CONFLICT (kind, key) DO NOTHING RETURNING id, kind, key)"
+        f" SELECT id, kind, key FROM added UNION ALL"
+        f" SELECT e.id, e.kind, e.key FROM {table} e JOIN wanted USING (kind, key)",
+        f"SELECT e.id, e.kind, e.key FROM {table} e JOIN ({wanted}) wanted USING (kind, key)",
+        rows,
     )
-    found = Entity.objects.filter(key__in={key for _, key in names}, kind__in={k for k, _ in names})
-    return {(e.kind, e.key): e for e in found if (e.kind, e.key) in names}
+    return {(kind, key): pk for pk, kind, key in found}
 
 
 def _aliases_for(wanted_pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
     """Alias id of each (entity id, spelling), created where missing."""
-    wanted = set(wanted_pairs)
-    if not wanted:
+    rows = [(pk, text, nlp.entity_key(text)) for pk, text in sorted(set(wanted_pairs))]
+    if not rows:
         return {}
-    Alias.objects.bulk_create(
-        [Alias(entity_id=pk, text=text, key=nlp.entity_key(text)) for pk, text in sorted(wanted)],
-        ignore_conflicts=True,
+    table = connection.ops.quote_name(Alias._meta.db_table)
+    wanted = (
+        "SELECT (w->>0)::bigint AS entity_id, w->>1 AS text, w->>2 AS key"
+        " FROM json_array_elements(%s) w"
     )
-    found = Alias.objects.filter(
-        entity_id__in={pk for pk, _ in wanted}, text__in={text for _, text in wanted}
-    ).values_list("entity_id", "text", "pk")
-    return {(entity_id, text): pk for entity_id, text, pk in found}
+    found = _found_or_created(
+        f"WITH wanted AS ({wanted}), added AS ("
+        f" INSERT INTO {table} (entity_id, text, key) SELECT entity_id, text, key FROM wanted"
+        f" ON CONFLICT (entity_id, text) DO NOTHING RETURNING id, entity_id, text)"
+        f" SELECT id, entity_id, text FROM added UNION ALL"
+        f" SELECT a.id, a.entity_id, a.text FROM {table} a JOIN wanted USING (entity_id, text)",
+        f"SELECT a.id, a.entity_id, a.text FROM {table} a"
+        f" JOIN ({wanted}) wanted USING (entity_id, text)",
+        rows,
+    )
+    return {(entity_id, text): pk for pk, entity_id, text in found}
+
+
+def _found_or_created(upsert: str, select: str, rows: Sequence[tuple]) -> list[tuple]:
+    """Run ``upsert``: one statement that inserts the missing ``rows`` and returns one row for
+    each of them, new or old. The rows go over as one JSON document, far cheaper to send than
+    a model instance or an array element per value.
+
+    A row that another transaction inserted after the statement began is skipped by the insert
+    and unseen by its select; then ``select`` (the same rows, looked up) runs after it."""
+    document = json.dumps(rows, ensure_ascii=False)
+    with connection.cursor() as cursor:
+        cursor.execute(upsert, [document])
+        found = cursor.fetchall()
+        if len(found) < len(rows):
+            cursor.execute(select, [document])
+            found = cursor.fetchall()
+    return found
 
 
 def _sentence_of(bounds: Sequence[tuple[int, int]], offset: int) -> tuple[int, int]:
