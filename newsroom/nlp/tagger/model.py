@@ -11,8 +11,7 @@ Artefacts (one directory, default ``newsroom/nlp/data/tagger``):
 * ``gazetteer.tsv`` — ``KINDS<TAB>normalised name`` for the gazetteer features.
 
 Per token: word vector + char-CNN (max-pooled) + 9 gazetteer bits → BiLSTM → linear → CRF
-(Viterbi). Sentences are tagged in length-sorted batches; numpy, and numba for the LSTM cell
-and Viterbi (kernels.py); no torch.
+(Viterbi). Sentences are tagged in length-sorted batches; numpy only, no torch.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 
-from . import kernels
 from .features import (
     GAZ_KINDS,
     MAX_CHARS,
@@ -40,7 +38,10 @@ from .features import (
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "tagger"
 ARTEFACTS = ("config.json", "weights.npz", "words.txt", "gazetteer.tsv")
-_CACHE_ROWS = 100_000  # token strings whose per-token features are kept (63 MB)
+_CACHE_ROWS = 50_000  # token strings whose per-token features are kept (31 MB)
+# Batches whose per-token input products are computed together (tag_many): fewer than all of a
+# long call's, so that their rows (4 KB a distinct token) stay within about 20 MB.
+_GROUP_BATCHES = 16
 
 
 class Tagger:
@@ -66,7 +67,6 @@ class Tagger:
         self._row_of: dict[str, int] = {}
         self._lock = threading.Lock()
         self.one_blas_thread = _one_blas_thread()
-        kernels.warm_up()
 
     def _set_weights(self, z, cfg: dict) -> None:
         f32 = np.float32
@@ -193,8 +193,8 @@ class Tagger:
         hidden states [B, T, 2H].
 
         Both directions run in one time loop, the backward one from each sentence's end (see
-        kernels.lstm_step): the sentences still running at step t are the first k(t) rows, so
-        padding costs nothing."""
+        _lstm_step): the sentences still running at step t are the first k(t) rows, so padding
+        costs nothing."""
         B, T, _ = xw.shape
         H = self.hidden
         running = (lens[None, :] > np.arange(T)[:, None]).sum(1)  # k(t), never increasing
@@ -207,31 +207,81 @@ class Tagger:
             k = int(running[t])
             if t:
                 np.matmul(h[:, :k], U, out=z[:, :k])
-            kernels.lstm_step(z, xw, lens, t, c, h, out, k)
+            _lstm_step(z, xw, lens, t, c, h, out, k)
         return out
 
     def tag_many(self, sents: Sequence[Sequence[str]], batch: int = 32) -> list[list[str]]:
-        """BIO tags of each sentence (a list of token strings). The per-token work is done once
-        per distinct token of all the sentences; then they run through the network in batches
-        of like length (the same tags as one at a time)."""
+        """BIO tags of each sentence (a list of token strings). Sentences of like length run
+        through the network in batches (the same tags as one at a time); the per-token work is
+        done once per distinct token of a group of batches."""
         out: list[list[str]] = [[] for _ in sents]
         order = sorted((i for i, s in enumerate(sents) if s), key=lambda i: -len(sents[i]))
         if not order:
             return out
+        group = batch * _GROUP_BATCHES
         with self.one_blas_thread():
-            rows, ids = self._input_rows([sents[i] for i in order])
-            for k in range(0, len(order), batch):
-                part = order[k : k + batch]
-                xw = self._padded_inputs([sents[i] for i in part], rows, ids[k : k + batch])
-                lens = np.array([len(sents[i]) for i in part], dtype=np.int64)
-                em = self._bilstm(xw, lens) @ self.out_w + self.out_b
-                paths = kernels.viterbi(em, lens, self.start, self.trans, self.end)
-                for b, i in enumerate(part):
-                    out[i] = [self.tags[t] for t in paths[b, : lens[b]]]
+            for g in range(0, len(order), group):
+                members = order[g : g + group]
+                rows, ids = self._input_rows([sents[i] for i in members])
+                for k in range(0, len(members), batch):
+                    part = members[k : k + batch]
+                    xw = self._padded_inputs([sents[i] for i in part], rows, ids[k : k + batch])
+                    lens = np.array([len(sents[i]) for i in part], dtype=np.int64)
+                    em = self._bilstm(xw, lens) @ self.out_w + self.out_b
+                    paths = viterbi(em, lens, self.start, self.trans, self.end)
+                    for b, i in enumerate(part):
+                        out[i] = [self.tags[t] for t in paths[b, : lens[b]]]
         return out
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         return self.tag_many([tokens])[0]
+
+
+def _lstm_step(z, xw, lens, t: int, c, h, out, k: int) -> None:
+    """One time step of both directions for the k sentences still running at step t (the
+    first k rows: sentences are sorted longest first).
+
+    z: [2, B, 4H] recurrent products h @ U (gates i, f, o, g; the rows of the sigmoid gates are
+    pre-scaled by 1/2, so sigmoid(x) = 0.5 + 0.5 tanh of them). xw: [B, T, 8H] input products,
+    forward gates then backward gates. The forward direction reads position t, the backward one
+    position lens[b] - 1 - t. c, h: [2, B, H] state, updated in place. out: [B, T, 2H], the
+    forward hidden state then the backward one, written at the position they belong to."""
+    H = c.shape[2]
+    rows = np.arange(k)
+    back = lens[:k] - 1 - t
+    x = np.stack([xw[rows, t, : 4 * H], xw[rows, back, 4 * H :]])
+    g = np.tanh(z[:, :k] + x)
+    s = g[..., : 3 * H] * 0.5 + 0.5
+    cn = s[..., H : 2 * H] * c[:, :k] + s[..., :H] * g[..., 3 * H :]
+    hn = s[..., 2 * H :] * np.tanh(cn)
+    c[:, :k] = cn
+    h[:, :k] = hn
+    out[rows, t, :H] = hn[0]
+    out[rows, back, H:] = hn[1]
+
+
+def viterbi(em, lens, start, trans, end) -> np.ndarray:
+    """Best tag path of each sentence: em [B, T, K] emissions, trans [from, to], start and end
+    [K]; lens, each at least 1. Positions past a sentence's end are 0. A tie goes to the first
+    best tag."""
+    B, T, K = em.shape
+    path = np.zeros((B, T), dtype=np.int64)
+    score = start[None] + em[:, 0]
+    back = np.zeros((T, B, K), dtype=np.int64)
+    same = np.broadcast_to(np.arange(K), (B, K))
+    for t in range(1, T):
+        s = score[:, :, None] + trans[None]  # [B, from, to]
+        live = (t < lens)[:, None]
+        score = np.where(live, s.max(1) + em[:, t], score)
+        back[t] = np.where(live, s.argmax(1), same)
+    best = (score + end[None]).argmax(1)
+    rows = np.arange(B)
+    for t in range(T - 1, -1, -1):  # past a sentence's end back[t] keeps its best tag
+        live = t < lens
+        path[live, t] = best[live]
+        if t:
+            best = back[t, rows, best]
+    return path
 
 
 def _one_blas_thread() -> Callable[[], contextlib.AbstractContextManager]:
