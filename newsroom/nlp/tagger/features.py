@@ -129,9 +129,10 @@ def multi_gaz(
     gaz: Gazetteer,
     max_len: int = 6,
     starts: Mapping[str, int] | None = None,
-) -> list[tuple[int, int, frozenset[str] | set[str]]]:
-    """(first token, length, kinds) of the longest name of two or more tokens starting at each
-    token (its first token may carry a proclitic), scanned left to right without overlap.
+) -> list[tuple[int, int, tuple[int, ...]]]:
+    """(first token, length, begin features) of the longest name of two or more tokens starting
+    at each token (its first token may carry a proclitic), scanned left to right without overlap.
+    The begin feature of kind GAZ_KINDS[k] is 2k, and 2k + 1 marks the name's other tokens.
     `starts` (name_starts of gaz) only saves time: the result is the same without it."""
     if starts is None:
         starts = name_starts(gaz)
@@ -151,7 +152,7 @@ def multi_gaz(
                 for v in firsts:
                     kinds = gaz.get((v, *rest))
                     if kinds is not None:
-                        best = (i, length, kinds)
+                        best = (i, length, tuple(2 * GAZ_KINDS.index(k) for k in kinds))
                         break
                 if best:
                     break
@@ -175,10 +176,9 @@ def gaz_features(
     index 6 + k: single_gaz.
     """
     feats = [set(single_gaz(t, gaz)) for t in tokens]
-    for i, length, kinds in multi_gaz(tokens, gaz, max_len, starts):
-        for kind in kinds:
-            k = GAZ_KINDS.index(kind)
-            feats[i].add(2 * k)
+    for i, length, begins in multi_gaz(tokens, gaz, max_len, starts):
+        for f in begins:
+            feats[i].add(f)
             for j in range(i + 1, i + length):
-                feats[j].add(2 * k + 1)
+                feats[j].add(f + 1)
     return [sorted(f) for f in feats]

@@ -25,7 +25,6 @@ from pathlib import Path
 import numpy as np
 
 from .features import (
-    GAZ_KINDS,
     MAX_CHARS,
     N_GAZ,
     UNKNOWN_WORD,
@@ -159,12 +158,11 @@ class Tagger:
         if self.gazetteer:
             gaz_w = self.lstm_w[-N_GAZ:]
             for b, sent in enumerate(sents):
-                for i, length, kinds in multi_gaz(sent, self.gazetteer, starts=self.name_starts):
+                for i, length, begins in multi_gaz(sent, self.gazetteer, starts=self.name_starts):
                     first = b * T + i
-                    for kind in kinds:
-                        k = GAZ_KINDS.index(kind)
-                        xw[first] += gaz_w[2 * k]
-                        xw[first + 1 : first + length] += gaz_w[2 * k + 1]
+                    for f in begins:
+                        xw[first] += gaz_w[f]
+                        xw[first + 1 : first + length] += gaz_w[f + 1]
         return xw.reshape(B, T, -1)
 
     def _features(self, distinct: list[str]) -> np.ndarray:
