@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from .cleanup import clean_spans
 from .gazetteer import default_gazetteer
 from .recognizer import find_matches
 from .tagger.core import tagger_core, tagger_core_many
@@ -92,7 +93,7 @@ class CoreBackend:
             s, e = m.start, m.end
             key = getattr(m, "key", None) or entity_key(text[s:e])
             spans.append(Span(s, e, m.kind, text[s:e], key))
-        return spans
+        return clean_spans(text, spans)
 
     def __repr__(self) -> str:
         return f"<{self.name} backend {self.version}>"
@@ -104,8 +105,8 @@ def gazetteer_core(text: str) -> Iterable[Found]:
 
 
 # The built-in recogniser: the trained tagger (bump the version whenever its output may change).
-BUILTIN: Backend = CoreBackend("builtin", "bilstm-crf-2", tagger_core, tagger_core_many)
-GAZETTEER: Backend = CoreBackend("gazetteer", "gazetteer-1", gazetteer_core)
+BUILTIN: Backend = CoreBackend("builtin", "bilstm-crf-3", tagger_core, tagger_core_many)
+GAZETTEER: Backend = CoreBackend("gazetteer", "gazetteer-2", gazetteer_core)
 
 
 def configured_name() -> str:

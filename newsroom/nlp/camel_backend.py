@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .backends import ENTITY_KINDS, BackendUnavailable, Span
+from .cleanup import clean_spans
 from .conll import chunks
 from .text import (
     ARTICLE,
@@ -154,7 +155,7 @@ class CamelBackend:
         spans: list[Span] = []
         for toks, labs in zip(sents, labels, strict=True):
             spans.extend(spans_from_labels(text, toks, labs))
-        return spans
+        return clean_spans(text, spans)
 
     def __repr__(self) -> str:
         return f"<camel backend {self.version} at {self.model_path}>"

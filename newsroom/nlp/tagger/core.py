@@ -32,6 +32,8 @@ import regex
 
 from ..conll import chunks
 from ..gazetteer import CORE_PATH, Gazetteer, load_gazetteer
+from ..knowledge import known_entities
+from ..resolve import compound_words
 from ..recognizer import PARTICLES, STOP, _longest_name
 from ..text import (
     ARTICLE,
@@ -42,6 +44,7 @@ from ..text import (
     sentence_bounds,
     source_offset,
     tokenize,
+    tokenize_norm,
 )
 from .features import norm_word
 from .model import Tagger, default_tagger
@@ -83,8 +86,18 @@ def model_token(text: str) -> str:
 
 @cache
 def core_names() -> Gazetteer:
-    """The hand-written names only (data/core_names.tsv), as a gazetteer."""
-    return load_gazetteer(path=None, core=CORE_PATH)
+    """The hand-written names (data/core_names.tsv and the well-known names table), as a
+    gazetteer."""
+    names = load_gazetteer(path=None, core=CORE_PATH)
+    for entity in known_entities():
+        for spelling in entity.spellings:
+            tokens = tokenize_norm(spelling)
+            # عبد الله is also written عبدالله: both forms are listed
+            joined = tuple(compound_words(tokens))
+            for form in {tokens, joined}:
+                if form and names.lookup(form) is None:
+                    names.add(entity.kind, form)
+    return names
 
 
 def _rank(tagger: Tagger, word: str) -> float:

@@ -1,0 +1,193 @@
+"""Spans as a reader wants them, whatever recogniser found them.
+
+Applied to every backend's spans (``backends``) before they are linked:
+
+* **Titles and roles** are not part of a person's name: الملك، الأمير، ولي العهد، سمو، الرئيس،
+  وزير، الشيخ، الدكتور … come off either end (الأمير محمد بن نايف → محمد بن نايف; خالد الفيصل
+  أمير → خالد الفيصل; سلمان وسمو ولي → سلمان), and so does a nationality adjective before the
+  name (الرئيس السوري بشار الأسد → بشار الأسد).
+* **Descriptor words** that the annotation conventions leave outside names (فريق، نادي، صحيفة،
+  مدينة، دولة) come off the front of a longer name.
+* **Proclitics** (و ف ب ل ك and their combinations) come off the first word when the rest is a
+  known place, a listed name, a given name or a descriptor head, and the whole word is not a
+  name itself (بجدة → جدة, لتنظيم داعش → تنظيم داعش; لبنان and بغداد stay whole).
+* **Coordinated names** are split: كيري ولافروف → كيري + لافروف, when the word after و is a known
+  name and the word with و is not (وليد stays).
+* **Never marked**: God, religions, currencies (الله، الإسلام، الدولار، ريال …), and one-word
+  nationality adjectives of known places (الإيرانية، السعوديين).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache, lru_cache
+
+import regex
+
+from .knowledge import is_given_name, is_name_unit, known_entities, place_keys
+from .text import ARTICLE, Token, clitic_analyses, entity_key, source_offset, tokenize
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Normalised spellings (normalize_letters: no hamza on alef, ه for ة, ي for ى).
+TITLES = _words(
+    """
+    الملك ملك العاهل عاهل الامير امير الاميره اميره سمو السمو صاحب الملكي ولي العهد
+    الرئيس رئيس الرئيسه رئيسه الوزير وزير الوزيره وزيره نائب النائب الشيخ شيخ الشيخه شيخه
+    الدكتور دكتور الدكتوره د السيد السيده الجنرال جنرال اللواء لواء العميد العقيد المقدم الرائد
+    النقيب المشير الفريق المستشار القاضي الامام الحاج المرشد القائد قائد الزعيم زعيم السفير
+    سفير المبعوث مبعوث المتحدث الناطق الاستاذ الاستاذه البروفيسور المهندس الكابتن المدرب مدرب
+    اللاعب لاعب النجم الفنان الفنانه الكاتب الصحفي الاعلامي الداعيه المفتي سماحه فضيله معالي
+    سعاده فخامه دوله خادم الحرمين الشريفين الحاكم حاكم المحافظ محافظ السلطان سلطان السناتور
+    السيناتور عضو الامين العام مساعد المساعد وكيل
+    """
+)
+# Titles that are only ever titles (the others can end a name: سلطان، الحاج، شيخ are names too).
+END_TITLES = _words(
+    """
+    الملك ملك العاهل عاهل الامير امير سمو السمو صاحب الملكي ولي العهد الرئيس رئيس الوزير
+    وزير نائب الشيخ الدكتور السيد السيده الجنرال اللواء العميد العقيد المشير المستشار المبعوث
+    المتحدث الناطق سماحه فضيله معالي سعاده فخامه خادم الحرمين الشريفين الحاكم المحافظ محافظ
+    """
+)
+# Two-word titles whose words are not titles one by one.
+TITLE_PHRASES = {("ايه", "الله"), ("اية", "الله"), ("حجه", "الاسلام"), ("رئيس", "الوزراء")}
+DESCRIPTORS = _words("فريق نادي صحيفه جريده مدينه دوله")
+# Heads that may follow a proclitic: لتنظيم داعش, بوزارة الصحة, لوكالة الأنباء.
+HEADS = _words(
+    """
+    تنظيم جماعه حركه منظمه ميليشيا ميليشيات مليشيا مليشيات وزاره هيئه جامعه شركه نادي مجلس حزب
+    وكاله صحيفه قناه مدينه محافظه منطقه دوله مملكه سلطنه جمهوريه ولايه مطار ميناء جبهه اتحاد
+    الاتحاد المجلس الجيش جيش قوات البنك بنك المنتخب منتخب
+    """
+)
+NEVER = _words(
+    """
+    الله اللهم الاله الرب الاسلام اسلام المسيحيه مسيحيه اليهوديه يهوديه البوذيه الهندوسيه
+    الاسلاميه المسيحي الاسلامي الشيعه السنه الشيعي السني
+    دولار الدولار دولارا دولارات دولارين ريال الريال ريالا ريالات يورو اليورو جنيه الجنيه جنيها
+    جنيهات دينار الدينار دينارا دنانير درهم الدرهم درهما دراهم ليره الليره ليرات روبل الروبل
+    الين يوان اليوان استرليني الاسترليني فرنك روبيه تومان التومان
+    """
+)
+_NISBA_RE = regex.compile("(?:يه|يون|يين|يان|يتان|يتين|ي)$")
+
+
+@cache
+def _known_spellings() -> frozenset[str]:
+    return frozenset(entity_key(s) for e in known_entities() for s in e.spellings)
+
+
+def is_known_name(norm: str) -> bool:
+    """A listed spelling, a place, or a given name / surname (normalised, one or more words)."""
+    key = entity_key(norm)
+    return key in _known_spellings() or key in place_keys() or is_name_unit(norm)
+
+
+@lru_cache(maxsize=100_000)
+def is_nationality(norm: str) -> bool:
+    """A nisba adjective of a known place (الإيرانية, السعوديين, الأمريكي), not itself a name."""
+    if entity_key(norm) in _known_spellings():
+        return False
+    base = norm[2:] if norm.startswith(ARTICLE) and len(norm) >= 5 else norm
+    m = _NISBA_RE.search(base)
+    if m is None or m.start() < 3:
+        return False
+    stem = base[: m.start()]
+    places = place_keys()
+    return any(p in places for p in (stem, stem + "ا", stem + "يا", stem + "ه", stem + "ان"))
+
+
+def _bare(tok: Token) -> str:
+    """The token's normalised form without a proclitic و ف ب ل ك (وسمو → سمو, للرئيس → الرئيس)."""
+    for form, n in clitic_analyses(tok.norm):
+        if n and (form in TITLES or form in HEADS or form in NEVER):
+            return form
+    return tok.norm
+
+
+@lru_cache(maxsize=100_000)
+def _strip_proclitic(norm: str) -> tuple[int, str]:
+    """(characters to strip, rest) for a first word that carries a proclitic before a known name."""
+    analyses = clitic_analyses(norm)
+    if len(analyses) == 1 or norm in HEADS or is_known_name(norm) or is_given_name(norm):
+        return 0, norm
+    for form, n in analyses[1:]:
+        key = entity_key(form)
+        if (
+            form in HEADS
+            or key in _known_spellings()
+            or (len(form) >= 4 and key in place_keys())
+            or (n == 1 and is_given_name(form))
+        ):
+            return n, form
+    return 0, norm
+
+
+def _split_coordination(toks: Sequence[Token]) -> list[tuple[int, int]]:
+    """Token ranges of the names joined by و inside one span (one range when there is none)."""
+    parts, start = [], 0
+    for k in range(1, len(toks)):
+        norm = toks[k].norm
+        if len(norm) < 4 or norm[0] != "و" or is_known_name(norm) or is_given_name(norm):
+            continue
+        rest = norm[1:]
+        if is_known_name(rest) or is_given_name(rest):
+            parts.append((start, k))
+            start = k
+    parts.append((start, len(toks)))
+    return parts
+
+
+def clean_spans(text: str, spans: Sequence) -> list:
+    """The spans of ``text`` cleaned as the module doc says (same Span type, new offsets)."""
+    from .backends import Span  # the backends module imports this one
+
+    out = []
+    for span in spans:
+        toks = [t for t in tokenize(text, span.start, span.end) if t.is_word]
+        if not toks:
+            continue
+        for a, b in _split_coordination(toks) if len(toks) > 1 else [(0, 1)]:
+            piece = _clean_piece(toks[a:b], span.kind)
+            if piece is None:
+                continue
+            start, end = piece
+            if a > 0:  # the و of a coordinated name stays outside it
+                start = max(start, toks[a].start + 1)
+            name = text[start:end]
+            key = entity_key(name)
+            if key:
+                out.append(Span(start, end, span.kind, name, key))
+    return out
+
+
+def _clean_piece(toks: list[Token], kind: str) -> tuple[int, int] | None:
+    i, j = 0, len(toks)
+    if kind == "PERS":
+        while i < j:
+            pair = (_bare(toks[i]), toks[i + 1].norm) if i + 1 < j else None
+            if pair in TITLE_PHRASES:
+                i += 2
+            elif _bare(toks[i]) in TITLES or (j - i > 1 and is_nationality(toks[i].norm)):
+                i += 1
+            else:
+                break
+        # Only titles come off the end: nisba surnames (البغدادي، المصري) are names.
+        while j > i and _bare(toks[j - 1]) in END_TITLES:
+            j -= 1
+    elif j - i > 1 and toks[i].norm in DESCRIPTORS:
+        i += 1
+    if i >= j:
+        return None
+    if j - i == 1 and (_bare(toks[i]) in NEVER or is_nationality(toks[i].norm)):
+        return None
+    if _bare(toks[i]) in NEVER and kind == "MISC":
+        return None  # الدولار الأمريكي, الريال السعودي
+    first = toks[i]
+    strip, _ = _strip_proclitic(first.norm)
+    start = first.start + source_offset(first.text, strip) if strip else first.start
+    return start, toks[j - 1].end

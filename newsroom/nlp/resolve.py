@@ -1,0 +1,110 @@
+"""Resolution keys: one key for the spellings of one real-world actor or place.
+
+``entity_key`` folds what normalisation folds (diacritics, hamza and alef forms, ى/ي, ة/ه, the
+article of the first word). ``resolution_key`` goes further, from the name's structure and the
+shipped table of well-known names (``knowledge.known_entities``):
+
+* compounds written with or without a space are one word: عبد الله / عبدالله, أبو ظبي / أبوظبي;
+* a person's patronymic chain is cut after the father's name: محمد بن نايف بن عبد العزيز آل سعود
+  and محمد بن نايف are one person (two people share given name and father's name too rarely to
+  matter in news; محمد بن سلمان and سلمان بن عبد العزيز stay two);
+* an organisation's descriptor head comes off (تنظيم داعش، جماعة الحوثي، حركة حماس، منظمة أوبك
+  → داعش، الحوثي، حماس، أوبك) and so do the plural endings of its words (الحوثيون / الحوثيين →
+  الحوثي); a place's (مدينة جدة، محافظة جدة، دولة قطر → جدة، قطر);
+* the well-known names table maps every listed spelling to its entity (أمريكا / أميركا /
+  الولايات المتحدة الأمريكية → الولايات المتحدة; المملكة العربية السعودية → السعودية).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache, lru_cache
+
+from .knowledge import known_entities
+from .text import ARTICLE, entity_key
+
+COMPOUND_HEADS = frozenset({"عبد", "ابو"})
+PATRONYMIC = frozenset({"بن", "ابن", "بنت"})
+ORG_HEADS = frozenset(
+    {"تنظيم", "جماعه", "حركه", "منظمه", "ميليشيا", "ميليشيات", "مليشيا", "مليشيات", "نادي", "فريق"}
+)
+LOC_HEADS = frozenset(
+    {"مدينه", "محافظه", "منطقه", "دوله", "مملكه", "سلطنه", "ولايه", "اماره", "بلده", "قريه"}
+)
+
+
+def _drop_article(words: list[str]) -> list[str]:
+    if words and words[0].startswith(ARTICLE) and len(words[0]) >= 4 and words[0] != "الله":
+        words[0] = words[0][2:]
+    return words
+
+
+def compound_words(words: Sequence[str]) -> list[str]:
+    """Words with عبد / أبو joined to the word after them (عبد الله → عبدالله)."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if words[i] in COMPOUND_HEADS and i + 1 < len(words):
+            out.append(words[i] + words[i + 1])
+            i += 2
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def _org_word(word: str) -> str:
+    """A word of an organisation's name without the sound plural ending (الحوثيين → الحوثي)."""
+    if len(word) >= 5 and (word.endswith("يون") or word.endswith("يين")):
+        return word[:-2]
+    if len(word) >= 7 and word.startswith(ARTICLE) and word[-2:] in ("ون", "ين"):
+        return word[:-2]
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def structural_key(kind: str, key: str) -> str:
+    """The key after the structural rules (compounds, patronymics, descriptor heads, plurals)."""
+    words = compound_words(key.split())
+    if kind == "PERS":
+        for i, word in enumerate(words):
+            if i >= 1 and word in PATRONYMIC and i + 1 < len(words):
+                words = words[: i + 2]
+                if words[i] == "ابن":
+                    words[i] = "بن"
+                break
+    elif kind in ("ORG", "MISC"):
+        if len(words) >= 2 and words[0] in ORG_HEADS:
+            words = _drop_article(words[1:])
+        words = [_org_word(w) for w in words]
+        words = _drop_article(words)
+    elif kind == "LOC" and len(words) >= 2 and words[0] in LOC_HEADS:
+        words = _drop_article(words[1:])
+    return " ".join(words)
+
+
+@cache
+def known_keys() -> dict[tuple[str, str], tuple[str, str]]:
+    """(kind, structural key of a listed spelling) → (structural key of the entity, its name)."""
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for entity in known_entities():
+        target = structural_key(entity.kind, entity_key(entity.name))
+        for spelling in entity.spellings:
+            out[entity.kind, structural_key(entity.kind, entity_key(spelling))] = (
+                target,
+                entity.name,
+            )
+    return out
+
+
+def resolution_key(kind: str, key: str) -> str:
+    """One key for every spelling of one actor or place (``key`` is an ``entity_key``)."""
+    key = structural_key(kind, key)
+    known = known_keys().get((kind, key))
+    return known[0] if known else key
+
+
+def known_name(kind: str, key: str) -> str | None:
+    """The table's name for the entity of this resolution key, if it is a listed one."""
+    known = known_keys().get((kind, key))
+    return known[1] if known else None
