@@ -11,6 +11,8 @@ from django.db import connection
 
 from newsroom import nlp
 from newsroom.entities.models import Alias, ArticleEntity, Entity, LinkRule, Mention
+from newsroom.nlp import resolve
+from newsroom.nlp.knowledge import is_given_name
 
 # Fields in reading order: a name in the title counts as "before" one in the body.
 FIELD_ORDER = ("title", "body")
@@ -21,38 +23,71 @@ class Linked:
     field: str
     span: nlp.Span
     kind: str
-    key: str
+    key: str  # the resolution key the name links by
+    doc_key: str = ""  # the key before resolution (curation rules made on older keys match it)
+    pending: bool = False  # a one-word person's name the article does not explain (see below)
 
 
-def resolve_in_document(spans_by_field: Mapping[str, Sequence[nlp.Span]]) -> list[Linked]:
+def resolve_in_document(
+    spans_by_field: Mapping[str, Sequence[nlp.Span]], texts: Mapping[str, str] | None = None
+) -> list[Linked]:
     """Give every span the (kind, key) of the entity it names within one article.
 
-    A person named by one word (سليماني) joins a longer name of that article ending in the same
-    word (قاسم سليماني): the nearest one before it, else the first one after it.
+    Keys are resolution keys (``nlp.resolve``: spelling, spacing, patronymic chains, descriptor
+    heads, the table of well-known names). Then, inside the article:
+
+    * a name in brackets right after another name is its abbreviation and names the same entity
+      (تنظيم الدولة الإسلامية (داعش));
+    * a person named by one word joins a longer name of the article: a surname (سليماني) the
+      name ending in it (قاسم سليماني; never a father's name: سلمان is not محمد بن سلمان), a given
+      name (سلمان) the name starting with it, the nearest one before it, else the first after;
+    * a bare given name that joins nothing is not a name of its own and is dropped; another one
+      word name is ``pending``: linking asks the archive whom it means.
     """
     ordered = [(field, span) for field in FIELD_ORDER for span in spans_by_field.get(field, ())]
+    keys = [resolve.resolution_key(span.kind, span.norm) for _, span in ordered]
     full_names = [
-        (i, span.norm)
+        (i, keys[i].split(" "))
         for i, (_, span) in enumerate(ordered)
-        if span.kind == "PERS" and " " in span.norm
+        if span.kind == "PERS" and " " in keys[i]
     ]
     linked = []
     for i, (field, span) in enumerate(ordered):
-        key = span.norm
-        if span.kind == "PERS" and " " not in key:
-            # The last word keyed on its own drops its ال, as the lone surname's key did:
-            # الكاظمي alone joins مصطفى الكاظمي.
-            candidates = [
-                (j, full) for j, full in full_names if nlp.entity_key(full.split(" ")[-1]) == key
+        kind, key, pending = span.kind, keys[i], False
+        before = _bracketed_after(ordered, i, texts)
+        if before is not None:
+            kind, key = ordered[before][1].kind, keys[before]
+        elif kind == "PERS" and " " not in key:
+            given = is_given_name(key)
+            by_first = [j for j, words in full_names if words[0] == key]
+            by_last = [
+                j
+                for j, words in full_names
+                if nlp.entity_key(words[-1]) == key and words[-2] not in resolve.PATRONYMIC
             ]
-            before = [full for j, full in candidates if j < i]
-            after = [full for j, full in candidates if j > i]
-            if before:
-                key = before[-1]
-            elif after:
-                key = after[0]
-        linked.append(Linked(field, span, span.kind, key))
+            found = (by_first or by_last) if given else (by_last or [])
+            if found:
+                earlier = [j for j in found if j < i]
+                key = keys[earlier[-1] if earlier else found[0]]
+            elif given:
+                continue
+            else:
+                pending = True
+        linked.append(Linked(field, span, kind, key, span.norm, pending))
     return linked
+
+
+def _bracketed_after(
+    ordered: Sequence[tuple[str, nlp.Span]], i: int, texts: Mapping[str, str] | None
+) -> int | None:
+    """Index of the name that span ``i`` abbreviates: ``<name> (<span>)`` in one field."""
+    if texts is None or i == 0 or ordered[i - 1][0] != ordered[i][0]:
+        return None
+    text = texts.get(ordered[i][0], "")
+    prev, span = ordered[i - 1][1], ordered[i][1]
+    if text[prev.end : span.start].strip() == "(" and text[span.end : span.end + 1] == ")":
+        return i - 1
+    return None
 
 
 def link_article(article, spans_by_field: Mapping[str, Sequence[nlp.Span]]) -> int:
@@ -80,7 +115,13 @@ def link_articles(
             before[article_id].add(entity_id)
         Mention.objects.filter(article__in=list(before)).delete()
         appearances.delete()
-    flat = [(article, item) for article, spans in items for item in resolve_in_document(spans)]
+    flat = [
+        (article, item)
+        for article, spans in items
+        for item in resolve_in_document(spans, {f: getattr(article, f) for f in FIELD_ORDER})
+    ]
+    decided = curated_targets([item for _, item in flat])
+    flat = _resolve_pending(flat, decided)
     decided = curated_targets([item for _, item in flat])
     # A rejected name (None) is dropped; a name without a decision (no entry) links by its key.
     kept = [
@@ -190,7 +231,9 @@ def curated_targets(linked: Sequence[Linked]) -> dict[int, int | None]:
     spellings = [nlp.entity_key(item.span.text) for item in linked]
     rules = {
         (rule.match, rule.kind, rule.key): rule.entity_id
-        for rule in LinkRule.objects.filter(key__in={*spellings, *(i.key for i in linked)})
+        for rule in LinkRule.objects.filter(
+            key__in={*spellings, *(i.key for i in linked), *(i.doc_key for i in linked)}
+        )
     }
     if not rules:
         return {}
@@ -201,11 +244,92 @@ def curated_targets(linked: Sequence[Linked]) -> dict[int, int | None]:
             (LinkRule.Match.SPELLING, "", spellings[i]),
             (LinkRule.Match.NAME, item.kind, item.key),
             (LinkRule.Match.NAME, "", item.key),
+            (LinkRule.Match.NAME, item.kind, item.doc_key),
+            (LinkRule.Match.NAME, "", item.doc_key),
         ):
             if rule_key in rules:
                 out[i] = rules[rule_key]
                 break
     return out
+
+
+# A one-word name of a person means the person whose full name it joined in other articles
+# when at least this many of its mentions, and this share of them, went to that one person.
+ARCHIVE_MIN_MENTIONS = 3
+ARCHIVE_MIN_SHARE = 0.8
+
+
+def _resolve_pending(flat: list, decided: Mapping[int, int | None]) -> list:
+    """Items whose one-word person's name the archive explains get its full name's key; the
+    others are dropped (a common word the tagger took for a name, or a name nobody can place).
+    Names with a curation rule are left to it."""
+    pending = {item.key for i, (_, item) in enumerate(flat) if item.pending and i not in decided}
+    meant = archive_meanings(pending, kind="PERS") if pending else {}
+    out = []
+    for i, (article, item) in enumerate(flat):
+        if item.pending and i not in decided:
+            key = meant.get(item.key)
+            if key is None:
+                continue
+            item = Linked(item.field, item.span, item.kind, key, item.doc_key)
+        out.append((article, item))
+    return out
+
+
+def archive_meanings(keys: Iterable[str], *, kind: str) -> dict[str, str]:
+    """For one-word names (keys), the key of the one entity of ``kind`` whose longer name they
+    stood for in the archive's articles, where the evidence is strong enough."""
+    counts = alias_evidence(keys, kind=kind)
+    out = {}
+    for key, by_entity in counts.items():
+        best = dominant(by_entity)
+        if best is not None:
+            out[key] = best[1]
+    return out
+
+
+def alias_evidence(keys: Iterable[str], *, kind: str) -> dict[str, dict[tuple[int, str], int]]:
+    """Mentions of each one-word spelling (by key) on entities of ``kind`` with a longer key."""
+    keys = sorted(set(keys))
+    if not keys:
+        return {}
+    alias, entity, mention = (m._meta.db_table for m in (Alias, Entity, Mention))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.key, e.id, e.key, count(*) FROM {alias} a"
+            f" JOIN {entity} e ON e.id = a.entity_id"
+            f" JOIN {mention} m ON m.alias_id = a.id"
+            f" WHERE a.key = ANY(%s) AND e.kind = %s AND e.key <> a.key"
+            f" GROUP BY a.key, e.id, e.key",
+            [keys, kind],
+        )
+        rows = cursor.fetchall()
+    out: dict[str, dict[tuple[int, str], int]] = {}
+    for key, pk, entity_key, count in rows:
+        if kind == "PERS" and not _surname_of(key, entity_key):
+            continue
+        out.setdefault(key, {})[pk, entity_key] = count
+    return out
+
+
+def _surname_of(word: str, full_key: str) -> bool:
+    """Whether ``word`` is the last name of the person keyed ``full_key`` (not a father's name)."""
+    words = full_key.split(" ")
+    return (
+        len(words) >= 2
+        and nlp.entity_key(words[-1]) == word
+        and words[-2] not in resolve.PATRONYMIC
+    )
+
+
+def dominant(by_entity: Mapping[tuple[int, str], int]) -> tuple[int, str] | None:
+    """The (id, key) holding enough of the evidence by itself, or None."""
+    if not by_entity:
+        return None
+    best, count = max(by_entity.items(), key=lambda kv: (kv[1], -kv[0][0]))
+    if count >= ARCHIVE_MIN_MENTIONS and count >= ARCHIVE_MIN_SHARE * sum(by_entity.values()):
+        return best
+    return None
 
 
 def _entities_for(linked: Sequence[Linked]) -> dict[tuple[str, str], int]:

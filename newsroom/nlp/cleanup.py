@@ -159,10 +159,22 @@ def clean_spans(text: str, spans: Sequence) -> list:
             if a > 0:  # the و of a coordinated name stays outside it
                 start = max(start, toks[a].start + 1)
             name = text[start:end]
-            key = entity_key(name)
+            key = _key(span, start, end, name)
             if key:
                 out.append(Span(start, end, span.kind, name, key))
     return out
+
+
+def _key(span, start: int, end: int, name: str) -> str:
+    """The key of a cleaned span: the recogniser's own where the span kept its start (it knows
+    an elided alef: للحرس → لحرس, keyed الحرس)."""
+    if (start, end) == (span.start, span.end):
+        return span.norm
+    key = entity_key(name)
+    if start == span.start and span.norm and key:
+        first = span.norm.split(" ")[0]
+        return " ".join([first, *key.split(" ")[1:]])
+    return key
 
 
 def _clean_piece(toks: list[Token], kind: str) -> tuple[int, int] | None:

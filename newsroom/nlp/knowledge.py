@@ -1,4 +1,4 @@
-"""Name knowledge that ships with the project or its installed packages (offline, read on first use).
+"""Name knowledge shipped with the project or its installed packages (offline, read on first use).
 
 * ``data/known_entities.tsv``: well-known actors and places with the spellings that name them
   (written for this project).
@@ -121,8 +121,6 @@ def place_keys() -> frozenset[str]:
             # Arabic letters only: Persian and Urdu spellings use letters Arabic news does not.
             if _ARABIC_ONLY.match(alt):
                 keys.add(entity_key(alt.replace("-", " ")))
-    keys.update(
-        entity_key(s) for e in known_entities() if e.kind == "LOC" for s in e.spellings
-    )
+    keys.update(entity_key(s) for e in known_entities() if e.kind == "LOC" for s in e.spellings)
     keys.discard("")
     return frozenset(keys)

@@ -108,3 +108,8 @@ def known_name(kind: str, key: str) -> str | None:
     """The table's name for the entity of this resolution key, if it is a listed one."""
     known = known_keys().get((kind, key))
     return known[1] if known else None
+
+
+def name_key(kind: str, name: str) -> str:
+    """The resolution key of a name as written."""
+    return resolution_key(kind, entity_key(name))

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from newsroom.entities.models import Entity, Mention
-from newsroom.nlp import entity_key
+from newsroom.nlp.resolve import name_key
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def immediate_tasks(settings):
 
 
 def entity(name: str, kind: str) -> Entity:
-    return Entity.objects.get(kind=kind, key=entity_key(name))
+    return Entity.objects.get(kind=kind, key=name_key(kind, name))
 
 
 def linked_mentions() -> set[tuple[int, str, int, int, int]]:

@@ -33,8 +33,8 @@ import regex
 from ..conll import chunks
 from ..gazetteer import CORE_PATH, Gazetteer, load_gazetteer
 from ..knowledge import known_entities
-from ..resolve import compound_words
 from ..recognizer import PARTICLES, STOP, _longest_name
+from ..resolve import compound_words
 from ..text import (
     ARTICLE,
     INVISIBLE_CHARS,
