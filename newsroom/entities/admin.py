@@ -411,6 +411,7 @@ class ReannotationRunAdmin(ReadOnlyAdmin):
             "scopes": [
                 (ReannotationRun.Scope.OUTDATED, ReannotationRun.Scope.OUTDATED.label),
                 (ReannotationRun.Scope.ALL, ReannotationRun.Scope.ALL.label),
+                (ReannotationRun.Scope.RESOLVE, ReannotationRun.Scope.RESOLVE.label),
             ],
         }
         return super().changelist_view(request, {**extra, **(extra_context or {})})
@@ -424,7 +425,11 @@ class ReannotationRunAdmin(ReadOnlyAdmin):
 @require_POST
 def _start(request: HttpRequest) -> HttpResponse:
     scope = request.POST.get("scope", "")
-    if scope not in (ReannotationRun.Scope.ALL, ReannotationRun.Scope.OUTDATED):
+    if scope not in (
+        ReannotationRun.Scope.ALL,
+        ReannotationRun.Scope.OUTDATED,
+        ReannotationRun.Scope.RESOLVE,
+    ):
         return HttpResponse("نطاق غير صالح", status=400)
     run = start_reannotation(scope=scope, user=request.user)
     messages.success(request, f"طُلبت إعادة تعليم {run.total} مقال؛ يتابعها عامل المهام في الخلفية.")

@@ -191,6 +191,8 @@ class LinkRule(models.Model):
         blank=True,
         help_text=_("فارغ: الاسم مرفوض ولا يُعلَّم"),
     )
+    # Made by the archive's resolution, not by an editor: a later resolution may revise it.
+    automatic = models.BooleanField(_("تلقائية"), default=False)
     created_at = models.DateTimeField(_("أُضيفت في"), auto_now_add=True)
     updated_at = models.DateTimeField(_("عُدِّلت في"), auto_now=True)
 
@@ -262,6 +264,7 @@ class CurationLog(models.Model):
         REJECT = "reject", _("رفض")
         DISTINCT = "distinct", _("ليسا كيانًا واحدًا")
         REANNOTATE = "reannotate", _("إعادة التعليم")
+        RESOLVE = "resolve", _("دمج تلقائي")
 
     created_at = models.DateTimeField(_("الوقت"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -300,6 +303,7 @@ class ReannotationRun(models.Model):
         ALL = "all", _("كل المقالات")
         OUTDATED = "outdated", _("المقالات ذات التعليم القديم أو الفاشل")
         SELECTED = "selected", _("مقالات محددة")
+        RESOLVE = "resolve", _("إعادة ربط الكيانات في الأرشيف")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("في الانتظار")

@@ -24,7 +24,8 @@ from newsroom import nlp
 from newsroom.articles.ingest import annotate_article, error_text
 from newsroom.articles.models import Article
 from newsroom.entities.curation import log_action
-from newsroom.entities.models import CurationLog, ReannotationRun
+from newsroom.entities.models import CurationLog, Entity, ReannotationRun
+from newsroom.entities.resolution import resolve_archive
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -42,7 +43,9 @@ def start_reannotation(
     article_ids: Sequence[int] | None = None,
 ) -> ReannotationRun:
     """Record a run over all, outdated or the given articles and queue it for a worker."""
-    if scope == ReannotationRun.Scope.SELECTED:
+    if scope == ReannotationRun.Scope.RESOLVE:
+        run = ReannotationRun(scope=scope)
+    elif scope == ReannotationRun.Scope.SELECTED:
         ids = sorted(set(article_ids or ()))
         run = ReannotationRun(scope=scope, article_ids=ids)
     elif scope in (ReannotationRun.Scope.ALL, ReannotationRun.Scope.OUTDATED):
@@ -52,13 +55,17 @@ def start_reannotation(
     else:
         raise ValueError(f"unknown scope {scope!r}")
     run.created_by = user if user is not None and user.is_authenticated else None
-    run.total = _articles(run).count()
+    run.total = (
+        Entity.objects.count() + 1
+        if scope == ReannotationRun.Scope.RESOLVE
+        else _articles(run).count()
+    )
     with transaction.atomic():
         run.save()
         log_action(
             run.created_by,
             CurationLog.Action.REANNOTATE,
-            f"إعادة تعليم {run.total} مقال ({run.get_scope_display()})",
+            f"{run.get_scope_display()} ({run.total})",
             {"run": run.pk, "scope": scope, "total": run.total},
         )
         # The database backend stores the task in this transaction: no run without its task.
@@ -77,6 +84,8 @@ def reannotate(run_id: int) -> dict[str, int]:
     runs = ReannotationRun.objects.filter(pk=run_id)
     runs.update(status=ReannotationRun.Status.RUNNING, started_at=timezone.now(), done=0, failed=0)
     done = failed = 0
+    if run.scope == ReannotationRun.Scope.RESOLVE:
+        return _resolve(run, runs)
     try:
         for batch in _batches(run):
             for article in batch:
@@ -92,9 +101,29 @@ def reannotate(run_id: int) -> dict[str, int]:
             error=error_text(exc),
         )
         raise
+    # What the archive says about names may have changed with the new annotations.
+    resolve_archive()
     # Articles deleted meanwhile are not counted; the run still ends at 100 %.
     runs.update(status=ReannotationRun.Status.FINISHED, finished_at=timezone.now(), total=F("done"))
     return {"done": done, "failed": failed}
+
+
+def _resolve(run: ReannotationRun, runs: QuerySet[ReannotationRun]) -> dict[str, int]:
+    """The archive's entities resolved again (``resolution.resolve_archive``), with progress."""
+
+    def progress(done: int, total: int) -> None:
+        runs.update(done=done, total=total)
+
+    try:
+        summary = resolve_archive(progress=progress)
+    except Exception as exc:
+        logger.exception("resolution run %s stopped", run.pk)
+        runs.update(
+            status=ReannotationRun.Status.FAILED, finished_at=timezone.now(), error=error_text(exc)
+        )
+        raise
+    runs.update(status=ReannotationRun.Status.FINISHED, finished_at=timezone.now(), done=F("total"))
+    return {"done": summary.entities, "failed": 0, "merged": summary.merged}
 
 
 def _articles(run: ReannotationRun) -> QuerySet[Article]:

@@ -15,6 +15,7 @@ from tqdm import tqdm
 from newsroom.articles.bulk import BATCH_SIZE, default_jobs, ingest_stream
 from newsroom.articles.formats import SUPPORTED_SUFFIXES, Limits, iter_paths
 from newsroom.articles.ingest import Outcome
+from newsroom.entities.resolution import resolve_archive
 
 
 class _Unterminated:
@@ -108,6 +109,10 @@ class Command(BaseCommand):
                 "what was stored stays stored; run the same command again to import the rest"
             )
             raise CommandError(self._summary(counts), returncode=1) from None
+        if counts[Outcome.STORED]:
+            # What the new articles say about names across the archive (one-word names,
+            # abbreviations): settled once for the whole import.
+            resolve_archive()
         self.stdout.write(self._summary(counts))
 
     @staticmethod

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 
 from newsroom.articles.formats import parse_txt
 from newsroom.articles.ingest import Outcome, ingest_article
+from newsroom.entities.resolution import resolve_archive
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
@@ -38,6 +39,8 @@ class Command(BaseCommand):
             counts[result.outcome] += 1
             if result.outcome is Outcome.REFUSED:
                 self.stderr.write(f"{result.label}: {result.reason}")
+        if counts[Outcome.STORED]:
+            resolve_archive()
         self.stdout.write(
             f"stored {counts[Outcome.STORED]}, duplicates {counts[Outcome.DUPLICATE]}, "
             f"refused {counts[Outcome.REFUSED]}"

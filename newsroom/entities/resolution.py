@@ -1,0 +1,258 @@
+"""Resolution over the whole archive: one entity per real-world actor or place.
+
+Linking gives each name its resolution key (``nlp.resolve``) and settles what one article says.
+What only the archive can say is settled here, by :func:`resolve_archive`, after imports and as
+a background run (``ReannotationRun`` with scope *resolve*):
+
+1. **Keys.** Entities stored under older keys get today's resolution key; entities that now share
+   a key are merged (محمد بن نايف بن عبد العزيز into محمد بن نايف, أمريكا into الولايات المتحدة).
+2. **Archive evidence.** A one-word person's name (أوباما) that, in the articles explaining it,
+   stood for one person's full name (باراك أوباما) at least ``ARCHIVE_MIN_MENTIONS`` times and in
+   ``ARCHIVE_MIN_SHARE`` of its uses is merged into that person; so is any other name that the
+   archive's articles gave as another entity's abbreviation (… (داعش)). A given name alone is
+   never merged (محمد is many people), nor a father's name (سلمان is not محمد بن سلمان).
+
+Editorial decisions stand: an entity an editor split off or marked "not the same" as another is
+never merged automatically, rules made by editors are kept, and an automatic merge leaves an
+automatic ``LinkRule`` (so new articles link the same way) and a redirect from the old page.
+Running it twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+from newsroom.entities.linking import (
+    alias_evidence,
+    dominant,
+    lock_entities,
+    refresh_article_counts,
+)
+from newsroom.entities.models import (
+    Alias,
+    CurationLog,
+    DistinctPair,
+    Entity,
+    LinkRule,
+    Mention,
+    MergedEntity,
+)
+from newsroom.nlp import resolve
+from newsroom.nlp.knowledge import is_given_name
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Summary:
+    entities: int = 0
+    rekeyed: int = 0
+    merged: int = 0
+    pairs: list[tuple[int, int]] = field(default_factory=list)  # (merged away, survivor)
+
+
+def resolve_archive(*, progress: Progress | None = None, batch: int = 2000) -> Summary:
+    """Re-key every entity and merge what the keys and the archive say is one (see module)."""
+    summary = Summary()
+    rows = list(Entity.objects.order_by("pk").values_list("pk", "kind", "key", "article_count"))
+    summary.entities = len(rows)
+    total = len(rows) + 1
+    protected = _protected()
+    for start in range(0, len(rows), batch):
+        _rekey(rows[start : start + batch], protected, summary)
+        if progress:
+            progress(min(start + batch, len(rows)), total)
+    _merge_by_evidence(protected, summary)
+    if progress:
+        progress(total, total)
+    if summary.merged:
+        CurationLog.objects.create(
+            action=CurationLog.Action.RESOLVE,
+            summary=f"دمج تلقائي: {summary.merged} كيان في غيره",
+            details={"merged": summary.merged, "pairs": summary.pairs[:500]},
+        )
+    return summary
+
+
+def _protected() -> set[int]:
+    """Entities automatic resolution leaves alone: split off or kept apart by an editor."""
+    ids = set(
+        LinkRule.objects.filter(match=LinkRule.Match.SPELLING, automatic=False)
+        .exclude(entity=None)
+        .values_list("entity_id", flat=True)
+    )
+    for first, second in DistinctPair.objects.values_list("first_id", "second_id"):
+        ids.update((first, second))
+    return ids
+
+
+def _rekey(rows: list[tuple[int, str, str, int]], protected: set[int], summary: Summary) -> None:
+    """Give the entities of ``rows`` their resolution keys, merging into holders of the key."""
+    wanted = {
+        pk: (kind, new)
+        for pk, kind, key, _ in rows
+        if (new := resolve.resolution_key(kind, key)) != key and new
+    }
+    if not wanted:
+        return
+    with transaction.atomic():
+        lock_entities(exclusive=True)
+        holders = {
+            (kind, key): pk
+            for pk, kind, key in _entities_by_key(set(wanted.values())).values_list(
+                "pk", "kind", "key"
+            )
+        }
+        merges: dict[int, int] = {}
+        for pk, (kind, new) in wanted.items():
+            holder = holders.get((kind, new))
+            if holder is None:
+                holders[kind, new] = pk
+                Entity.objects.filter(pk=pk).update(key=new, **_known_name(kind, new))
+                summary.rekeyed += 1
+            elif holder != pk and pk not in protected and holder not in protected:
+                merges[pk] = holder
+        merge_automatically(merges, summary)
+
+
+def _entities_by_key(wanted: set[tuple[str, str]]):
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for kind, key in wanted:
+        by_kind[kind].append(key)
+    query = Entity.objects.none()
+    for kind, keys in by_kind.items():
+        query = query | Entity.objects.filter(kind=kind, key__in=keys)
+    return query
+
+
+def _known_name(kind: str, key: str) -> dict[str, str]:
+    name = resolve.known_name(kind, key)
+    return {"name": name} if name else {}
+
+
+def _merge_by_evidence(protected: set[int], summary: Summary) -> None:
+    """Merge names that the archive's articles explain as another entity's (module doc, 2)."""
+    entities = {
+        pk: (kind, key, count)
+        for pk, kind, key, count in Entity.objects.values_list("pk", "kind", "key", "article_count")
+    }
+    by_kind: dict[str, dict[str, int]] = defaultdict(dict)
+    for pk, (kind, key, _) in entities.items():
+        if kind != "PERS" or (" " not in key and not is_given_name(key)):
+            by_kind[kind][key] = pk
+    merges: dict[int, int] = {}
+    for kind, keys in by_kind.items():
+        for key, by_entity in alias_evidence(keys, kind=kind).items():
+            best = dominant(by_entity)
+            if best is None:
+                continue
+            pk, target = keys[key], best[0]
+            if pk == target or pk in protected or target in protected:
+                continue
+            if kind != "PERS" and entities[pk][2] > entities[target][2]:
+                pk, target = target, pk  # the better-known name of the two stays
+            merges[pk] = target
+    with transaction.atomic():
+        lock_entities(exclusive=True)
+        merge_automatically(_settle(merges), summary)
+
+
+def _settle(merges: Mapping[int, int]) -> dict[int, int]:
+    """Each merged entity pointed at its final survivor (chains followed, cycles left out)."""
+    out = {}
+    for pk, target in merges.items():
+        seen = {pk}
+        while target in merges and target not in seen:
+            seen.add(target)
+            target = merges[target]
+        if target not in seen:
+            out[pk] = target
+    return out
+
+
+def merge_automatically(merges: Mapping[int, int], summary: Summary | None = None) -> None:
+    """Merge each entity of ``merges`` into its survivor in a fixed number of statements:
+    mentions, aliases and rules move, an automatic rule links the old key to the survivor, the
+    old page redirects. Runs inside the caller's transaction."""
+    merges = {pk: target for pk, target in merges.items() if pk != target}
+    if not merges:
+        return
+    losers, survivors = list(merges), [merges[pk] for pk in merges]
+    old = {
+        pk: (kind, key, name)
+        for pk, kind, key, name in Entity.objects.filter(pk__in=losers).values_list(
+            "pk", "kind", "key", "name"
+        )
+    }
+    merges = {pk: t for pk, t in merges.items() if pk in old}
+    if not merges:
+        return
+    losers, survivors = list(merges), [merges[pk] for pk in merges]
+    mention, alias, rule, merged = (
+        connection.ops.quote_name(m._meta.db_table)
+        for m in (Mention, Alias, LinkRule, MergedEntity)
+    )
+    pairs = "unnest(%s::bigint[], %s::bigint[]) AS p(loser, survivor)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {mention} m SET entity_id = p.survivor FROM {pairs}"
+            f" WHERE m.entity_id = p.loser",
+            [losers, survivors],
+        )
+        # One alias per (survivor, spelling): the survivor's own, else the oldest moving one.
+        cursor.execute(
+            f"CREATE TEMP TABLE resolve_alias ON COMMIT DROP AS"
+            f" SELECT a.id, coalesce(p.survivor, a.entity_id) AS target, a.text,"
+            f" first_value(a.id) OVER (PARTITION BY coalesce(p.survivor, a.entity_id), a.text"
+            f"  ORDER BY (p.survivor IS NULL) DESC, a.id) AS keeper"
+            f" FROM {alias} a LEFT JOIN {pairs} ON a.entity_id = p.loser"
+            f" WHERE a.entity_id = ANY(%s) OR a.entity_id = ANY(%s)",
+            [losers, survivors, losers, survivors],
+        )
+        cursor.execute(
+            f"UPDATE {mention} m SET alias_id = r.keeper FROM resolve_alias r"
+            f" WHERE m.alias_id = r.id AND r.id <> r.keeper"
+        )
+        cursor.execute(
+            f"DELETE FROM {alias} a USING resolve_alias r WHERE a.id = r.id AND r.id <> r.keeper"
+        )
+        cursor.execute(
+            f"UPDATE {alias} a SET entity_id = r.target FROM resolve_alias r"
+            f" WHERE a.id = r.id AND r.id = r.keeper AND a.entity_id <> r.target"
+        )
+        cursor.execute("DROP TABLE resolve_alias")
+        cursor.execute(
+            f"UPDATE {rule} r SET entity_id = p.survivor FROM {pairs} WHERE r.entity_id = p.loser",
+            [losers, survivors],
+        )
+        cursor.execute(
+            f"UPDATE {merged} g SET survivor_id = p.survivor FROM {pairs}"
+            f" WHERE g.survivor_id = p.loser",
+            [losers, survivors],
+        )
+    LinkRule.objects.bulk_create(
+        [
+            LinkRule(
+                match=LinkRule.Match.NAME,
+                kind=old[pk][0],
+                key=old[pk][1],
+                entity_id=target,
+                automatic=True,
+            )
+            for pk, target in merges.items()
+        ],
+        ignore_conflicts=True,  # an editor's rule on the same name stays as it is
+    )
+    MergedEntity.objects.bulk_create(
+        [MergedEntity(old_id=pk, name=old[pk][2], survivor_id=t) for pk, t in merges.items()],
+        ignore_conflicts=True,
+    )
+    Entity.objects.filter(pk__in=list(merges)).delete()
+    refresh_article_counts(set(merges.values()))
+    if summary is not None:
+        summary.merged += len(merges)
+        summary.pairs.extend(merges.items())
