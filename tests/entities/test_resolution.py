@@ -1,0 +1,147 @@
+"""Resolution across the archive (newsroom.entities.resolution and linking's archive lookups)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsroom.entities import curation
+from newsroom.entities.linking import link_article
+from newsroom.entities.models import (
+    CurationLog,
+    DistinctPair,
+    Entity,
+    LinkRule,
+    MergedEntity,
+    ReannotationRun,
+)
+from newsroom.entities.resolution import resolve_archive
+from newsroom.entities.tasks import start_reannotation
+from newsroom.nlp import Span, entity_key
+from newsroom.nlp.resolve import name_key
+
+pytestmark = pytest.mark.django_db
+
+
+def _article(make_article, body: str, *names: tuple[str, str]):
+    """An article whose body names ``names`` (text, kind), linked from hand-made spans."""
+    article = make_article(title="خبر", body=body).article
+    spans, at = [], 0
+    for text, kind in names:
+        start = body.index(text, at)
+        at = start + len(text)
+        spans.append(Span(start, at, kind, text, entity_key(text)))
+    link_article(article, {"title": [], "body": spans})
+    return article
+
+
+def _entity(name: str, kind: str) -> Entity:
+    return Entity.objects.get(kind=kind, key=name_key(kind, name))
+
+
+def test_a_surname_alone_means_whom_the_archive_says(make_article):
+    for n in range(3):
+        _article(
+            make_article,
+            f"وصل هادي العامري إلى الموصل {n}. وقال العامري إن الوضع هادئ.",
+            ("هادي العامري", "PERS"),
+            ("العامري", "PERS"),
+        )
+    alone = _article(make_article, "صرح العامري للصحفيين مساء أمس.", ("العامري", "PERS"))
+    amiri = _entity("هادي العامري", "PERS")
+    assert alone.mentions.get().entity == amiri
+    assert amiri.article_count == 4
+    assert not Entity.objects.filter(kind="PERS", key="العامري").exists()
+
+
+def test_a_name_nobody_can_place_is_not_an_entity(make_article):
+    article = _article(make_article, "قال رأيك إن الأمر محسوم.", ("رأيك", "PERS"))
+    assert not article.mentions.exists()
+
+
+def test_a_bare_given_name_joins_the_full_name_or_stays_plain_text(make_article):
+    joined = _article(
+        make_article,
+        "استقبل سلمان بن عبدالعزيز الوفد، وقال سلمان إن الزيارة مهمة.",
+        ("سلمان بن عبدالعزيز", "PERS"),
+        ("سلمان", "PERS"),
+    )
+    king = _entity("سلمان بن عبدالعزيز", "PERS")
+    assert {m.entity for m in joined.mentions.all()} == {king}
+    plain = _article(make_article, "قال خالد إن الاجتماع انتهى.", ("خالد", "PERS"))
+    assert not plain.mentions.exists()
+
+
+def test_a_fathers_name_never_joins_the_son(make_article):
+    article = _article(
+        make_article,
+        "التقى محمد بن سلمان الوفد. وكان سلمان بن عبدالعزيز حاضرًا، وأثنى سلمان على الوفد.",
+        ("محمد بن سلمان", "PERS"),
+        ("سلمان بن عبدالعزيز", "PERS"),
+        ("سلمان", "PERS"),
+    )
+    last = article.mentions.order_by("start").last()
+    assert last.entity == _entity("سلمان بن عبدالعزيز", "PERS")
+    assert _entity("محمد بن سلمان", "PERS") != _entity("سلمان بن عبدالعزيز", "PERS")
+
+
+def test_an_abbreviation_in_brackets_names_the_same_entity(make_article):
+    article = _article(
+        make_article,
+        "أعلنت هيئة تنظيم الاتصالات (هتا) قرارًا جديدًا.",
+        ("هيئة تنظيم الاتصالات", "ORG"),
+        ("هتا", "ORG"),
+    )
+    assert article.mentions.values("entity").distinct().count() == 1
+
+
+def _old_entity(make_article, name: str, key: str, kind: str = "PERS") -> Entity:
+    """An entity as an older version stored it: under a key that resolution now changes."""
+    article = _article(make_article, f"وصل {name} أمس.", (name, kind))
+    entity = article.mentions.get().entity
+    Entity.objects.filter(pk=entity.pk).update(key=key)
+    entity.refresh_from_db()
+    return entity
+
+
+def test_resolving_the_archive_merges_old_keys_redirects_and_is_idempotent(client, make_article):
+    old = _old_entity(make_article, "محمد بن نايف بن عبدالعزيز", "محمد بن نايف بن عبدالعزيز")
+    _article(make_article, "التقى محمد بن نايف الوفد.", ("محمد بن نايف", "PERS"))
+    survivor = _entity("محمد بن نايف", "PERS")
+    assert old.pk != survivor.pk
+
+    summary = resolve_archive()
+
+    assert summary.merged == 1
+    assert not Entity.objects.filter(pk=old.pk).exists()
+    survivor.refresh_from_db()
+    assert survivor.article_count == 2
+    assert MergedEntity.objects.get(old_id=old.pk).survivor == survivor
+    response = client.get(old.get_absolute_url())
+    assert (response.status_code, response["Location"]) == (301, survivor.get_absolute_url())
+    rule = LinkRule.objects.get(key=old.key)
+    assert (rule.entity, rule.automatic) == (survivor, True)
+    assert CurationLog.objects.filter(action=CurationLog.Action.RESOLVE).count() == 1
+
+    again = resolve_archive()
+    assert again.merged == 0 and again.rekeyed == 0
+
+
+def test_an_editors_not_the_same_and_split_survive_resolution(make_article, editor):
+    old = _old_entity(make_article, "عبد الكريم خلف", "عبد الكريم خلف")
+    _article(make_article, "صرح عبدالكريم خلف للصحفيين.", ("عبدالكريم خلف", "PERS"))
+    other = _entity("عبدالكريم خلف", "PERS")
+    curation.mark_distinct(first=old, second=other, user=editor)
+
+    assert resolve_archive().merged == 0
+    assert Entity.objects.filter(pk=old.pk).exists()
+    assert DistinctPair.objects.count() == 1
+
+
+def test_resolution_runs_in_the_background_with_progress(make_article, immediate_tasks, editor):
+    _old_entity(make_article, "علي عبد الله صالح", "علي عبد الله صالح")
+    _article(make_article, "قال علي عبدالله صالح إن…", ("علي عبدالله صالح", "PERS"))
+    run = start_reannotation(scope=ReannotationRun.Scope.RESOLVE, user=editor)
+    run.refresh_from_db()
+    assert run.status == ReannotationRun.Status.FINISHED
+    assert run.percent == 100
+    assert Entity.objects.filter(kind="PERS").count() == 1

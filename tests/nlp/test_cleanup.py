@@ -1,0 +1,82 @@
+"""Spans as a reader wants them (newsroom.nlp.cleanup), on hand-made sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsroom.nlp.backends import Span
+from newsroom.nlp.cleanup import clean_spans
+from newsroom.nlp.text import entity_key
+
+
+def _clean(text: str, name: str, kind: str) -> list[tuple[str, str]]:
+    start = text.index(name)
+    span = Span(start, start + len(name), kind, name, entity_key(name))
+    return [(s.text, s.kind) for s in clean_spans(text, [span])]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        (
+            "استقبل الملك سلمان بن عبدالعزيز الوفد.",
+            "الملك سلمان بن عبدالعزيز",
+            "سلمان بن عبدالعزيز",
+        ),
+        ("وصل الأمير محمد بن نايف إلى جدة.", "الأمير محمد بن نايف", "محمد بن نايف"),
+        ("التقى خالد الفيصل أمير منطقة مكة.", "خالد الفيصل أمير", "خالد الفيصل"),
+        (
+            "حضر سلمان بن عبدالعزيز وسمو ولي العهد.",
+            "سلمان بن عبدالعزيز وسمو ولي",
+            "سلمان بن عبدالعزيز",
+        ),
+        ("قال الرئيس السوري بشار الأسد إن…", "الرئيس السوري بشار الأسد", "بشار الأسد"),
+        ("قال آية الله علي خامنئي إن…", "آية الله علي خامنئي", "علي خامنئي"),
+        ("أعلن أبو بكر البغدادي البيان.", "أبو بكر البغدادي", "أبو بكر البغدادي"),
+    ],
+)
+def test_titles_and_roles_come_off_a_persons_name(text, name, expected):
+    assert _clean(text, name, "PERS") == [(expected, "PERS")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind", "expected"),
+    [
+        ("وصلت الطائرة بجدة صباحًا.", "بجدة", "LOC", "جدة"),
+        ("أشاد لتنظيم داعش بيانًا.", "لتنظيم داعش", "ORG", "تنظيم داعش"),
+        ("وصلت الشحنة لبنان أمس.", "لبنان", "LOC", "لبنان"),
+        ("زار الوفد بغداد أمس.", "بغداد", "LOC", "بغداد"),
+        ("نقلت وكالة الأنباء الخبر.", "وكالة الأنباء", "ORG", "وكالة الأنباء"),
+    ],
+)
+def test_a_proclitic_comes_off_only_before_a_known_name(text, name, kind, expected):
+    assert _clean(text, name, kind) == [(expected, kind)]
+
+
+def test_coordinated_names_are_split():
+    text = "التقى كيري ولافروف في جنيف."
+    assert _clean(text, "كيري ولافروف", "PERS") == [("كيري", "PERS"), ("لافروف", "PERS")]
+
+
+def test_a_given_name_with_waw_is_not_split():
+    text = "قال محمد وليد إن الاجتماع مهم."
+    assert _clean(text, "محمد وليد", "PERS") == [("محمد وليد", "PERS")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        ("قال الحمد الله على السلامة.", "الله", "MISC"),
+        ("بلغ سعر الدولار ثلاثة ريالات.", "الدولار", "MISC"),
+        ("ارتفع الريال السعودي.", "الريال السعودي", "MISC"),
+        ("انتقد المسؤولون الإيرانية السياسة.", "الإيرانية", "ORG"),
+        ("اعتنق الإسلام منذ سنوات.", "الإسلام", "MISC"),
+    ],
+)
+def test_god_religions_currencies_and_nationality_adjectives_are_never_marked(text, name, kind):
+    assert _clean(text, name, kind) == []
+
+
+def test_descriptor_words_stay_outside_names():
+    text = "فاز نادي الهلال أمس."
+    assert _clean(text, "نادي الهلال", "ORG") == [("الهلال", "ORG")]
