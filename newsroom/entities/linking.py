@@ -339,6 +339,9 @@ def _entities_for(linked: Sequence[Linked]) -> dict[tuple[str, str], int]:
     # Name a new entity after its first spelling that is the whole name, not a clipped form.
     names: dict[tuple[str, str], str] = {}
     for item in linked:
+        if known := resolve.known_name(item.kind, item.key):
+            names.setdefault((item.kind, item.key), known)
+    for item in linked:
         if nlp.entity_key(item.span.text) == item.key:
             names.setdefault((item.kind, item.key), item.span.text)
     for item in linked:
