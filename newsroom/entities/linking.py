@@ -12,7 +12,8 @@ from django.db import connection
 from newsroom import nlp
 from newsroom.entities.models import Alias, ArticleEntity, Entity, LinkRule, Mention
 from newsroom.nlp import resolve
-from newsroom.nlp.knowledge import is_given_name
+from newsroom.nlp.cleanup import is_titled_key
+from newsroom.nlp.knowledge import is_given_name, is_name_unit
 
 # Fields in reading order: a name in the title counts as "before" one in the body.
 FIELD_ORDER = ("title", "body")
@@ -25,7 +26,8 @@ class Linked:
     kind: str
     key: str  # the resolution key the name links by
     doc_key: str = ""  # the key before resolution (curation rules made on older keys match it)
-    pending: bool = False  # a one-word person's name the article does not explain (see below)
+    pending: bool = False  # a short name of a person the article does not explain (see below)
+    handle: str = ""  # the short name's own key, when the article explained it (Mention.handle)
 
 
 def resolve_in_document(
@@ -40,41 +42,56 @@ def resolve_in_document(
       (تنظيم الدولة الإسلامية (داعش));
     * a person named by one word joins a longer name of the article: a surname (سليماني) the
       name ending in it (قاسم سليماني; never a father's name: سلمان is not محمد بن سلمان), a given
-      name (سلمان) the name starting with it, the nearest one before it, else the first after;
-    * a bare given name that joins nothing is not a name of its own and is dropped; another one
-      word name is ``pending``: linking asks the archive whom it means.
+      name (سلمان), bare or with its title (الملك سلمان), the name starting with it; the nearest
+      one before it, else the first after;
+    * a bare given name that joins nothing is not a name of its own and is dropped; a surname
+      or a titled given name that joins nothing is ``pending``: linking asks the archive whom
+      it means.
+
+    A short name the article explained keeps its own key as the mention's ``handle``: the
+    archive's evidence for articles that use it alone.
     """
     ordered = [(field, span) for field in FIELD_ORDER for span in spans_by_field.get(field, ())]
     keys = [resolve.resolution_key(span.kind, span.norm) for _, span in ordered]
     full_names = [
         (i, keys[i].split(" "))
         for i, (_, span) in enumerate(ordered)
-        if span.kind == "PERS" and " " in keys[i]
+        if span.kind == "PERS" and " " in keys[i] and not is_titled_key(keys[i])
     ]
     linked = []
     for i, (field, span) in enumerate(ordered):
-        kind, key, pending = span.kind, keys[i], False
+        kind, key, pending, handle = span.kind, keys[i], False, ""
         before = _bracketed_after(ordered, i, texts)
         if before is not None:
-            kind, key = ordered[before][1].kind, keys[before]
-        elif kind == "PERS" and " " not in key:
-            given = is_given_name(key)
-            by_first = [j for j, words in full_names if words[0] == key]
-            by_last = [
-                j
-                for j, words in full_names
-                if nlp.entity_key(words[-1]) == key and words[-2] not in resolve.PATRONYMIC
-            ]
-            found = (by_first or by_last) if given else (by_last or [])
+            kind, key, handle = ordered[before][1].kind, keys[before], key
+        elif kind == "PERS" and (" " not in key or is_titled_key(key)):
+            titled = " " in key
+            name = key.split(" ")[-1]
+            given = titled or is_given_name(name)
+            by_first = [j for j, words in full_names if words[0] == name and j != i]
+            by_last = [j for j, words in full_names if explains(key, " ".join(words))]
+            found = (by_first or ([] if titled else by_last)) if given else by_last
             if found:
                 earlier = [j for j in found if j < i]
-                key = keys[earlier[-1] if earlier else found[0]]
-            elif given:
+                key, handle = keys[earlier[-1] if earlier else found[0]], key
+            elif given and not titled:
                 continue
             else:
                 pending = True
-        linked.append(Linked(field, span, kind, key, span.norm, pending))
+        linked.append(Linked(field, span, kind, key, span.norm, pending, handle))
     return linked
+
+
+def explains(short: str, full: str) -> bool:
+    """Whether the person keyed ``full`` can be the one a short name (key ``short``) stands
+    for: a surname is its last name, never its father's (سلمان is not محمد بن سلمان); a titled
+    given name (الملك سلمان) its first."""
+    words = full.split(" ")
+    if len(words) < 2:
+        return False
+    if is_titled_key(short):
+        return words[0] == short.split(" ")[1]
+    return nlp.entity_key(words[-1]) == short and words[-2] not in resolve.PATRONYMIC
 
 
 def _bracketed_after(
@@ -151,6 +168,7 @@ def link_articles(
                 item.span.start,
                 item.span.end,
                 *_sentence_of(field_bounds, item.span.start),
+                item.handle,
             )
         )
         per_entity[article.pk][entity_id] += 1
@@ -182,6 +200,7 @@ MENTION_COLUMNS = (
     "end",
     "sentence_start",
     "sentence_end",
+    "handle",
 )
 APPEARANCE_COLUMNS = ("article_id", "entity_id", "published_at", "mentions")
 
@@ -253,25 +272,26 @@ def curated_targets(linked: Sequence[Linked]) -> dict[int, int | None]:
     return out
 
 
-# A one-word name of a person means the person whose full name it joined in other articles
-# when at least this many of its mentions, and this share of them, went to that one person.
+# A short name of a person means the person whose full name it joined in other articles when
+# at least this many of those articles, and this share of them, explained it as that person.
 ARCHIVE_MIN_MENTIONS = 3
 ARCHIVE_MIN_SHARE = 0.8
 
 
 def _resolve_pending(flat: list, decided: Mapping[int, int | None]) -> list:
-    """Items whose one-word person's name the archive explains get its full name's key; the
-    others are dropped (a common word the tagger took for a name, or a name nobody can place).
-    Names with a curation rule are left to it."""
+    """Items whose short name the archive explains get its full name's key. The others keep
+    their own key if they are a known surname or a titled given name (the archive may explain
+    them later: ``resolution.resolve_archive``), and are dropped otherwise (a common word the
+    tagger took for a name). Names with a curation rule are left to it."""
     pending = {item.key for i, (_, item) in enumerate(flat) if item.pending and i not in decided}
     meant = archive_meanings(pending, kind="PERS") if pending else {}
     out = []
     for i, (article, item) in enumerate(flat):
         if item.pending and i not in decided:
             key = meant.get(item.key)
-            if key is None:
+            if key is None and not (is_titled_key(item.key) or is_name_unit(item.key)):
                 continue
-            item = Linked(item.field, item.span, item.kind, key, item.doc_key)
+            item = Linked(item.field, item.span, item.kind, key or item.key, item.doc_key)
         out.append((article, item))
     return out
 
@@ -289,37 +309,27 @@ def archive_meanings(keys: Iterable[str], *, kind: str) -> dict[str, str]:
 
 
 def alias_evidence(keys: Iterable[str], *, kind: str) -> dict[str, dict[tuple[int, str], int]]:
-    """Mentions of each one-word spelling (by key) on entities of ``kind`` with a longer key."""
+    """For each short name (by key): the articles in which it was explained as each entity of
+    ``kind`` (by (id, key)), from the mentions' handles."""
     keys = sorted(set(keys))
     if not keys:
         return {}
-    alias, entity, mention = (m._meta.db_table for m in (Alias, Entity, Mention))
+    entity, mention = (m._meta.db_table for m in (Entity, Mention))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT a.key, e.id, e.key, count(*) FROM {alias} a"
-            f" JOIN {entity} e ON e.id = a.entity_id"
-            f" JOIN {mention} m ON m.alias_id = a.id"
-            f" WHERE a.key = ANY(%s) AND e.kind = %s AND e.key <> a.key"
-            f" GROUP BY a.key, e.id, e.key",
+            f"SELECT m.handle, e.id, e.key, count(DISTINCT m.article_id) FROM {mention} m"
+            f" JOIN {entity} e ON e.id = m.entity_id"
+            f" WHERE m.handle = ANY(%s) AND e.kind = %s AND e.key <> m.handle"
+            f" GROUP BY m.handle, e.id, e.key",
             [keys, kind],
         )
         rows = cursor.fetchall()
     out: dict[str, dict[tuple[int, str], int]] = {}
     for key, pk, entity_key, count in rows:
-        if kind == "PERS" and not _surname_of(key, entity_key):
+        if kind == "PERS" and not explains(key, entity_key):
             continue
         out.setdefault(key, {})[pk, entity_key] = count
     return out
-
-
-def _surname_of(word: str, full_key: str) -> bool:
-    """Whether ``word`` is the last name of the person keyed ``full_key`` (not a father's name)."""
-    words = full_key.split(" ")
-    return (
-        len(words) >= 2
-        and nlp.entity_key(words[-1]) == word
-        and words[-2] not in resolve.PATRONYMIC
-    )
 
 
 def dominant(by_entity: Mapping[tuple[int, str], int]) -> tuple[int, str] | None:

@@ -101,6 +101,10 @@ class Mention(models.Model):
     # without re-splitting the text.
     sentence_start = models.PositiveIntegerField(_("بداية الجملة"))
     sentence_end = models.PositiveIntegerField(_("نهاية الجملة"))
+    # For a short name the article itself explained (a surname, a titled given name such as
+    # الملك سلمان, an abbreviation in brackets): its key. The archive's record of whom such a
+    # name means; empty for the other mentions.
+    handle = models.CharField(_("الاسم المختصر"), max_length=300, blank=True, default="")
 
     class Meta:
         verbose_name = _("إشارة")
@@ -109,6 +113,11 @@ class Mention(models.Model):
         # (article, field, start) is indexed by mention_unique_position below.
         indexes = [
             models.Index(fields=["entity", "article"], name="mention_entity_article_idx"),
+            models.Index(
+                fields=["handle", "entity"],
+                name="mention_handle_idx",
+                condition=~models.Q(handle=""),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,10 +6,11 @@ a background run (``ReannotationRun`` with scope *resolve*):
 
 1. **Keys.** Entities stored under older keys get today's resolution key; entities that now share
    a key are merged (محمد بن نايف بن عبد العزيز into محمد بن نايف, أمريكا into الولايات المتحدة).
-2. **Archive evidence.** A one-word person's name (أوباما) that, in the articles explaining it,
-   stood for one person's full name (باراك أوباما) at least ``ARCHIVE_MIN_MENTIONS`` times and in
-   ``ARCHIVE_MIN_SHARE`` of its uses is merged into that person; so is any other name that the
-   archive's articles gave as another entity's abbreviation (… (داعش)). A given name alone is
+2. **Archive evidence.** A person's short name, a surname (أوباما) or a titled given name
+   (الملك سلمان), that the articles explaining it gave as one person's full name (باراك أوباما)
+   in at least ``ARCHIVE_MIN_MENTIONS`` articles and ``ARCHIVE_MIN_SHARE`` of them is merged into
+   that person; so is any other name that the articles gave as another entity's abbreviation
+   (… (داعش)). A given name alone is
    never merged (محمد is many people), nor a father's name (سلمان is not محمد بن سلمان).
 
 Editorial decisions stand: an entity an editor split off or marked "not the same" as another is
@@ -42,6 +43,7 @@ from newsroom.entities.models import (
     MergedEntity,
 )
 from newsroom.nlp import resolve
+from newsroom.nlp.cleanup import is_titled_key
 from newsroom.nlp.knowledge import is_given_name
 
 Progress = Callable[[int, int], None]
@@ -142,7 +144,7 @@ def _merge_by_evidence(protected: set[int], summary: Summary) -> None:
     }
     by_kind: dict[str, dict[str, int]] = defaultdict(dict)
     for pk, (kind, key, _) in entities.items():
-        if kind != "PERS" or (" " not in key and not is_given_name(key)):
+        if kind != "PERS" or is_titled_key(key) or (" " not in key and not is_given_name(key)):
             by_kind[kind][key] = pk
     merges: dict[int, int] = {}
     for kind, keys in by_kind.items():

@@ -155,11 +155,13 @@ def clean_spans(text: str, spans: Sequence) -> list:
             piece = _clean_piece(toks[a:b], span.kind)
             if piece is None:
                 continue
-            start, end = piece
+            start, end, title = piece
             if a > 0:  # the و of a coordinated name stays outside it
                 start = max(start, toks[a].start + 1)
             name = text[start:end]
             key = _key(span, start, end, name)
+            if title:
+                key = titled_key(title, key)
             if key:
                 out.append(Span(start, end, span.kind, name, key))
     return out
@@ -177,14 +179,30 @@ def _key(span, start: int, end: int, name: str) -> str:
     return key
 
 
-def _clean_piece(toks: list[Token], kind: str) -> tuple[int, int] | None:
+def titled_key(title: str, key: str) -> str:
+    """The key of a given name known only with its title (الملك سلمان): linking joins it to the
+    article's full name starting with that name, or asks the archive whom the title means."""
+    return entity_key(f"{title} {key}")
+
+
+def is_titled_key(key: str) -> bool:
+    words = key.split(" ")
+    return len(words) == 2 and (words[0] in TITLES or ARTICLE + words[0] in TITLES)
+
+
+def _clean_piece(toks: list[Token], kind: str) -> tuple[int, int, str] | None:
+    """(start, end, title) of the cleaned name; the title that stood before a lone given name."""
     i, j = 0, len(toks)
+    title = ""
     if kind == "PERS":
         while i < j:
             pair = (_bare(toks[i]), toks[i + 1].norm) if i + 1 < j else None
             if pair in TITLE_PHRASES:
                 i += 2
-            elif _bare(toks[i]) in TITLES or (j - i > 1 and is_nationality(toks[i].norm)):
+            elif _bare(toks[i]) in TITLES:
+                title = _bare(toks[i])
+                i += 1
+            elif j - i > 1 and is_nationality(toks[i].norm):
                 i += 1
             else:
                 break
@@ -202,4 +220,6 @@ def _clean_piece(toks: list[Token], kind: str) -> tuple[int, int] | None:
     first = toks[i]
     strip, _ = _strip_proclitic(first.norm)
     start = first.start + source_offset(first.text, strip) if strip else first.start
-    return start, toks[j - 1].end
+    if not (j - i == 1 and title and is_given_name(toks[i].norm)):
+        title = ""
+    return start, toks[j - 1].end, title

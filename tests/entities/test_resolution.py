@@ -145,3 +145,40 @@ def test_resolution_runs_in_the_background_with_progress(make_article, immediate
     assert run.status == ReannotationRun.Status.FINISHED
     assert run.percent == 100
     assert Entity.objects.filter(kind="PERS").count() == 1
+
+
+def _cleaned_article(make_article, body: str, *names: tuple[str, str]):
+    """Like _article, with the spans cleaned as every recogniser's are (titles come off)."""
+    from newsroom.nlp.cleanup import clean_spans
+
+    article = make_article(title="خبر", body=body).article
+    spans, at = [], 0
+    for text, kind in names:
+        start = body.index(text, at)
+        at = start + len(text)
+        spans.append(Span(start, at, kind, text, entity_key(text)))
+    link_article(article, {"title": [], "body": clean_spans(body, spans)})
+    return article
+
+
+def test_a_titled_given_name_means_whom_the_archive_says(make_article):
+    for n in range(3):
+        _cleaned_article(
+            make_article,
+            f"استقبل سلمان بن عبدالعزيز الوفد {n}. وقال الملك سلمان إن الزيارة مهمة.",
+            ("سلمان بن عبدالعزيز", "PERS"),
+            ("الملك سلمان", "PERS"),
+        )
+    alone = _cleaned_article(
+        make_article, "وجّه الملك سلمان بصرف المساعدات.", ("الملك سلمان", "PERS")
+    )
+    mention = alone.mentions.get()
+    assert alone.body[mention.start : mention.end] == "سلمان"
+    assert mention.entity == _entity("سلمان بن عبدالعزيز", "PERS")
+    # a prince of the same given name is someone else
+    prince = _cleaned_article(
+        make_article, "قال الأمير سلمان إن الاجتماع انتهى.", ("الأمير سلمان", "PERS")
+    )
+    assert all(
+        m.entity.key != name_key("PERS", "سلمان بن عبدالعزيز") for m in prince.mentions.all()
+    )
