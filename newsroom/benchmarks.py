@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+from newsroom.articles.bulk import default_jobs, ingest_stream
+from newsroom.articles.ingest import ArticleDraft
+from newsroom.articles.models import Article
 
 DEMO_DATABASE = "newsroom"
 
@@ -30,3 +35,29 @@ def corpus_file(path: Path) -> Path:
     if not path.is_file():
         raise CommandError(f"No corpus at {path}")
     return path
+
+
+SKIPPED = "already imported"
+
+
+def import_corpus(drafts: Iterator[ArticleDraft], *, jobs: int | None = None) -> Iterator[str]:
+    """Ingest the drafts not imported yet (by URL), annotating in ``jobs`` processes (default:
+    every core); yield what happened to each."""
+    known = set(Article.objects.exclude(url="").values_list("url", flat=True))
+    skipped = 0
+
+    def new() -> Iterator[ArticleDraft]:
+        nonlocal skipped
+        for draft in drafts:
+            if draft.url and draft.url in known:
+                skipped += 1
+                continue
+            known.add(draft.url)
+            yield draft
+
+    for result in ingest_stream(new(), jobs=jobs or default_jobs()):
+        while skipped:
+            skipped -= 1
+            yield SKIPPED
+        yield result.outcome.value
+    yield from [SKIPPED] * skipped

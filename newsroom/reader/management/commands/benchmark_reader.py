@@ -12,7 +12,6 @@ import os
 import statistics
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -25,44 +24,20 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
-from newsroom.articles.bulk import default_jobs, ingest_stream
 from newsroom.articles.corpus import count_records, read_corpus
-from newsroom.articles.ingest import ArticleDraft, Outcome
+from newsroom.articles.ingest import Outcome
 from newsroom.articles.models import Article
-from newsroom.benchmarks import DEMO_DATABASE, benchmark_database, corpus_file
+from newsroom.benchmarks import (
+    DEMO_DATABASE,
+    SKIPPED,
+    benchmark_database,
+    corpus_file,
+    import_corpus,
+)
 from newsroom.entities.models import Entity, Mention
 
 TARGET_MEDIAN_MS = 50.0
 TARGET_P99_MS = 150.0
-
-
-# Import ---------------------------------------------------------------------------------------
-
-
-SKIPPED = "already imported"
-
-
-def import_corpus(drafts: Iterator[ArticleDraft]) -> Iterator[str]:
-    """Ingest the drafts not imported yet (by URL), annotating on every core; yield what
-    happened to each."""
-    known = set(Article.objects.exclude(url="").values_list("url", flat=True))
-    skipped = 0
-
-    def new() -> Iterator[ArticleDraft]:
-        nonlocal skipped
-        for draft in drafts:
-            if draft.url and draft.url in known:
-                skipped += 1
-                continue
-            known.add(draft.url)
-            yield draft
-
-    for result in ingest_stream(new(), jobs=default_jobs()):
-        while skipped:
-            skipped -= 1
-            yield SKIPPED
-        yield result.outcome.value
-    yield from [SKIPPED] * skipped
 
 
 # Measurement ----------------------------------------------------------------------------------
