@@ -64,9 +64,9 @@ def resolve_in_document(
         before = _bracketed_after(ordered, i, texts)
         if before is not None:
             kind, key, handle = ordered[before][1].kind, keys[before], key
-        elif kind == "PERS" and (" " not in key or is_titled_key(key)):
-            titled = " " in key
-            name = key.split(" ")[-1]
+        elif kind == "PERS" and (" " not in key or is_titled_key(key) or _is_patronym(key)):
+            titled = is_titled_key(key)
+            name = key.split(" ")[-1] if titled else key
             given = titled or is_given_name(name)
             by_first = [j for j, words in full_names if words[0] == name and j != i]
             by_last = [j for j, words in full_names if explains(key, " ".join(words))]
@@ -91,7 +91,20 @@ def explains(short: str, full: str) -> bool:
         return False
     if is_titled_key(short):
         return words[0] == short.split(" ")[1]
+    if _is_patronym(short):  # بن سلمان: محمد بن سلمان
+        return len(words) >= 3 and words[-2:] == short.split(" ")
     return nlp.entity_key(words[-1]) == short and words[-2] not in resolve.PATRONYMIC
+
+
+def _is_patronym(key: str) -> bool:
+    """A person named by a father's name alone (بن سلمان)."""
+    words = key.split(" ")
+    return len(words) == 2 and words[0] in resolve.PATRONYMIC
+
+
+def is_short_name(key: str) -> bool:
+    """A person's name that stands for a longer one: one word, a titled given name, بن X."""
+    return " " not in key or is_titled_key(key) or _is_patronym(key)
 
 
 def _bracketed_after(

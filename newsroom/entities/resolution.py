@@ -13,6 +13,11 @@ a background run (``ReannotationRun`` with scope *resolve*):
    (… (داعش)). A given name alone is
    never merged (محمد is many people), nor a father's name (سلمان is not محمد بن سلمان).
 
+3. **Spellings of one foreign name.** Entities whose names have, word by word, the same consonant
+   skeleton (weak letters dropped, letters that transliterations swap folded: بوتين / بوتن,
+   أنغيلا / أنجيلا) are merged when each differing word is unknown as an Arabic name on one side
+   at least, so that حسن and حسين, two Arabic names, stay two people.
+
 Editorial decisions stand: an entity an editor split off or marked "not the same" as another is
 never merged automatically, rules made by editors are kept, and an automatic merge leaves an
 automatic ``LinkRule`` (so new articles link the same way) and a redirect from the old page.
@@ -27,9 +32,11 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from newsroom.entities import suggestions
 from newsroom.entities.linking import (
     alias_evidence,
     dominant,
+    is_short_name,
     lock_entities,
     refresh_article_counts,
 )
@@ -43,8 +50,7 @@ from newsroom.entities.models import (
     MergedEntity,
 )
 from newsroom.nlp import resolve
-from newsroom.nlp.cleanup import is_titled_key
-from newsroom.nlp.knowledge import is_given_name
+from newsroom.nlp.knowledge import is_given_name, is_name_unit
 
 Progress = Callable[[int, int], None]
 
@@ -69,6 +75,7 @@ def resolve_archive(*, progress: Progress | None = None, batch: int = 2000) -> S
         if progress:
             progress(min(start + batch, len(rows)), total)
     _merge_by_evidence(protected, summary)
+    _merge_spelling_variants(protected, summary)
     if progress:
         progress(total, total)
     if summary.merged:
@@ -144,7 +151,7 @@ def _merge_by_evidence(protected: set[int], summary: Summary) -> None:
     }
     by_kind: dict[str, dict[str, int]] = defaultdict(dict)
     for pk, (kind, key, _) in entities.items():
-        if kind != "PERS" or is_titled_key(key) or (" " not in key and not is_given_name(key)):
+        if kind != "PERS" or (is_short_name(key) and not is_given_name(key)):
             by_kind[kind][key] = pk
     merges: dict[int, int] = {}
     for kind, keys in by_kind.items():
@@ -161,6 +168,54 @@ def _merge_by_evidence(protected: set[int], summary: Summary) -> None:
     with transaction.atomic():
         lock_entities(exclusive=True)
         merge_automatically(_settle(merges), summary)
+
+
+VARIANT_KINDS = ("PERS", "ORG")
+
+
+def spelling_variants(a: str, b: str) -> bool:
+    """Whether two keys are transliterations of one foreign name (فلاديمير بوتين / فلاديمير بوتن,
+    أنغيلا ميركل / أنجيلا ميركل): word by word the same consonant skeleton, and every word that
+    differs is unknown as an Arabic name on at least one side (حسن and حسين are two names)."""
+    wa, wb = suggestions.words(a), suggestions.words(b)
+    if len(wa) != len(wb) or wa == wb:
+        return False
+    for x, y in zip(wa, wb, strict=True):
+        if x == y:
+            continue
+        if min(len(x), len(y)) < 3 or suggestions.skeleton(x) != suggestions.skeleton(y):
+            return False
+        if is_name_unit(x) and is_name_unit(y):
+            return False
+    return True
+
+
+def _merge_spelling_variants(protected: set[int], summary: Summary) -> None:
+    """Merge entities whose names are spellings of one transliterated name (module doc, 3)."""
+    groups: dict[tuple, list[tuple[int, int, str]]] = defaultdict(list)
+    rows = Entity.objects.filter(kind__in=VARIANT_KINDS, article_count__gt=0).values_list(
+        "pk", "kind", "key", "article_count"
+    )
+    for pk, kind, key, count in rows:
+        if pk in protected or (kind == "PERS" and " " not in key and is_given_name(key)):
+            continue
+        skeletons = tuple(suggestions.skeleton(w) for w in suggestions.words(key))
+        groups[kind, skeletons].append((count, pk, key))
+    merges: dict[int, int] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda m: (-m[0], m[1]))
+        kept: list[tuple[int, int, str]] = []
+        for member in members:
+            target = next((k for k in kept if spelling_variants(k[2], member[2])), None)
+            if target is None:
+                kept.append(member)
+            else:
+                merges[member[1]] = target[1]
+    with transaction.atomic():
+        lock_entities(exclusive=True)
+        merge_automatically(merges, summary)
 
 
 def _settle(merges: Mapping[int, int]) -> dict[int, int]:

@@ -19,6 +19,7 @@ from functools import lru_cache
 from itertools import combinations
 
 from newsroom.entities.models import DistinctPair, Entity, Mention
+from newsroom.nlp.resolve import PATRONYMIC
 
 ARTICLE = "ال"
 # Letters that spell vowels or hamza seats: dropped from skeletons (after the first letter of a
@@ -129,6 +130,8 @@ def name_match(a: Entity, b: Entity) -> NameMatch | None:
         best = NameMatch(round(similarity, 3), "تهجئتان متقاربتان لاسم واحد")
     if a.kind == Entity.Kind.PERS and (len(wa) == 1) != (len(wb) == 1):
         single, full = (wa, wb) if len(wa) == 1 else (wb, wa)
+        if len(full) >= 2 and full[-2] in PATRONYMIC:
+            return best  # the last word is a father's name (محمد بن سلمان is not سلمان)
         surname = 0.9 * _spelling_similarity(single, full[-1:])
         if surname >= MIN_NAME_SIMILARITY and (best is None or surname > best.similarity):
             reason = (

@@ -45,12 +45,14 @@ TITLES = _words(
     السيناتور عضو الامين العام مساعد المساعد وكيل
     """
 )
-# Titles that are only ever titles (the others can end a name: سلطان، الحاج، شيخ are names too).
+# Titles that are only ever titles (the others can end a name: سلطان، الحاج، شيخ are names too),
+# relations (شقيق، نجل …) and a patronymic particle left without its name.
 END_TITLES = _words(
     """
     الملك ملك العاهل عاهل الامير امير سمو السمو صاحب الملكي ولي العهد الرئيس رئيس الوزير
     وزير نائب الشيخ الدكتور السيد السيده الجنرال اللواء العميد العقيد المشير المستشار المبعوث
     المتحدث الناطق سماحه فضيله معالي سعاده فخامه خادم الحرمين الشريفين الحاكم المحافظ محافظ
+    شقيق شقيقه نجل نجله زوجه ارمله حفيد حفيده والد والده بن ابن بنت
     """
 )
 # Two-word titles whose words are not titles one by one.

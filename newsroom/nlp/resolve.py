@@ -8,8 +8,9 @@ shipped table of well-known names (``knowledge.known_entities``):
 * a person's patronymic chain is cut after the father's name: محمد بن نايف بن عبد العزيز آل سعود
   and محمد بن نايف are one person (two people share given name and father's name too rarely to
   matter in news; محمد بن سلمان and سلمان بن عبد العزيز stay two);
-* an organisation's descriptor head comes off (تنظيم داعش، جماعة الحوثي، حركة حماس، منظمة أوبك
-  → داعش، الحوثي، حماس، أوبك) and so do the plural endings of its words (الحوثيون / الحوثيين →
+* an organisation's descriptor heads come off (تنظيم داعش، جماعة الحوثي، حركة حماس، منظمة أوبك،
+  وكالة أنباء سبوتنيك، صحيفة نيويورك تايمز → داعش، الحوثي، حماس، أوبك، سبوتنيك، نيويورك تايمز)
+  and so do the plural endings of its words (الحوثيون / الحوثيين →
   الحوثي); a place's (مدينة جدة، محافظة جدة، دولة قطر → جدة، قطر);
 * the well-known names table maps every listed spelling to its entity (أمريكا / أميركا /
   الولايات المتحدة الأمريكية → الولايات المتحدة; المملكة العربية السعودية → السعودية).
@@ -27,6 +28,7 @@ COMPOUND_HEADS = frozenset({"عبد", "ابو"})
 PATRONYMIC = frozenset({"بن", "ابن", "بنت"})
 ORG_HEADS = frozenset(
     {"تنظيم", "جماعه", "حركه", "منظمه", "ميليشيا", "ميليشيات", "مليشيا", "مليشيات", "نادي", "فريق"}
+    | {"وكاله", "انباء", "صحيفه", "جريده", "مجله", "قناه", "شبكه", "موقع", "شركه"}
 )
 LOC_HEADS = frozenset(
     {"مدينه", "محافظه", "منطقه", "دوله", "مملكه", "سلطنه", "ولايه", "اماره", "بلده", "قريه"}
@@ -74,7 +76,7 @@ def structural_key(kind: str, key: str) -> str:
                     words[i] = "بن"
                 break
     elif kind in ("ORG", "MISC"):
-        if len(words) >= 2 and words[0] in ORG_HEADS:
+        while len(words) >= 2 and words[0] in ORG_HEADS:
             words = _drop_article(words[1:])
         words = [_org_word(w) for w in words]
         words = _drop_article(words)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from newsroom.articles.models import Article
 from newsroom.entities.models import Alias, CurationLog, Entity, ReannotationRun
 from newsroom.nlp import entity_key
-from tests.entities.conftest import entity
+from tests.entities.conftest import KUBAISI, QUBAISI, entity
 
 pytestmark = pytest.mark.django_db
 
@@ -18,18 +18,18 @@ CHANGELIST = "admin:entities_entity_changelist"
 
 
 @pytest.fixture
-def two_ghanis(make_article):
-    make_article(title="أ", body="زار إسماعيل غاني بغداد والتقى مسؤولين في العراق.")
-    make_article(title="ب", body="زار إسماعيل قاآني بغداد والتقى مسؤولين في العراق.")
-    return entity("إسماعيل غاني", "PERS"), entity("إسماعيل قاآني", "PERS")
+def two_spellings(make_article):
+    make_article(title="أ", body=f"زار {KUBAISI} بغداد والتقى مسؤولين في العراق.")
+    make_article(title="ب", body=f"زار {QUBAISI} بغداد والتقى مسؤولين في العراق.")
+    return entity(KUBAISI, "PERS"), entity(QUBAISI, "PERS")
 
 
-def test_curation_pages_are_for_staff_only(client, django_user_model, two_ghanis):
-    ghani, qaani = two_ghanis
-    alias = qaani.aliases.get()
+def test_curation_pages_are_for_staff_only(client, django_user_model, two_spellings):
+    kubaisi, qubaisi = two_spellings
+    alias = qubaisi.aliases.get()
     urls = [
         reverse(SUGGESTIONS),
-        reverse("admin:entities_entity_split", args=[qaani.pk, alias.pk]),
+        reverse("admin:entities_entity_split", args=[qubaisi.pk, alias.pk]),
         reverse("admin:entities_reannotationrun_changelist"),
     ]
     for url in urls:
@@ -39,9 +39,9 @@ def test_curation_pages_are_for_staff_only(client, django_user_model, two_ghanis
         assert client.get(url).status_code == 302
     client.force_login(django_user_model.objects.create_user("s", password="x", is_staff=True))
     assert client.get(reverse(SUGGESTIONS)).status_code == 403
-    response = client.post(reverse(SUGGESTIONS), {"survivor": ghani.pk, "other": qaani.pk})
+    response = client.post(reverse(SUGGESTIONS), {"survivor": kubaisi.pk, "other": qubaisi.pk})
     assert response.status_code == 403
-    assert Entity.objects.filter(pk=qaani.pk).exists()
+    assert Entity.objects.filter(pk=qubaisi.pk).exists()
 
 
 def test_a_staff_member_with_the_change_permission_may_curate(client, django_user_model):
@@ -51,67 +51,68 @@ def test_a_staff_member_with_the_change_permission_may_curate(client, django_use
     assert client.get(reverse(SUGGESTIONS)).status_code == 200
 
 
-def test_the_suggestion_page_lists_pairs_and_merges_with_one_click(curator_client, two_ghanis):
-    ghani, qaani = two_ghanis
+def test_the_suggestion_page_lists_pairs_and_merges_with_one_click(curator_client, two_spellings):
+    kubaisi, qubaisi = two_spellings
     html = curator_client.get(reverse(SUGGESTIONS)).content.decode()
-    assert "إسماعيل قاآني" in html and "تهجئتان متقاربتان" in html
+    assert KUBAISI in html and QUBAISI in html and "تهجئتان متقاربتان" in html
     assert "csrfmiddlewaretoken" in html
 
     response = curator_client.post(
         reverse(SUGGESTIONS) + "?kind=PERS",
-        {"survivor": ghani.pk, "other": qaani.pk, "decision": "merge"},
+        {"survivor": kubaisi.pk, "other": qubaisi.pk, "decision": "merge"},
     )
 
     assert response.status_code == 302
     assert response["Location"] == reverse(SUGGESTIONS) + "?kind=PERS"
-    assert not Entity.objects.filter(pk=qaani.pk).exists()
+    assert not Entity.objects.filter(pk=qubaisi.pk).exists()
     assert CurationLog.objects.get().action == "merge"
     assert curator_client.get(response["Location"]).context["suggestions"] == []
 
 
-def test_a_pair_can_be_marked_distinct(curator_client, two_ghanis):
-    ghani, qaani = two_ghanis
+def test_a_pair_can_be_marked_distinct(curator_client, two_spellings):
+    kubaisi, qubaisi = two_spellings
+    assert len(curator_client.get(reverse(SUGGESTIONS)).context["suggestions"]) == 1
     curator_client.post(
-        reverse(SUGGESTIONS), {"survivor": ghani.pk, "other": qaani.pk, "decision": "distinct"}
+        reverse(SUGGESTIONS), {"survivor": kubaisi.pk, "other": qubaisi.pk, "decision": "distinct"}
     )
-    assert Entity.objects.filter(pk=qaani.pk).exists()
+    assert Entity.objects.filter(pk=qubaisi.pk).exists()
     assert curator_client.get(reverse(SUGGESTIONS)).context["suggestions"] == []
 
 
-def test_the_one_click_merge_needs_the_csrf_token(editor, two_ghanis):
-    ghani, qaani = two_ghanis
+def test_the_one_click_merge_needs_the_csrf_token(editor, two_spellings):
+    kubaisi, qubaisi = two_spellings
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
-    response = client.post(reverse(SUGGESTIONS), {"survivor": ghani.pk, "other": qaani.pk})
+    response = client.post(reverse(SUGGESTIONS), {"survivor": kubaisi.pk, "other": qubaisi.pk})
     assert response.status_code == 403
-    assert Entity.objects.filter(pk=qaani.pk).exists()
+    assert Entity.objects.filter(pk=qubaisi.pk).exists()
 
 
-def test_the_merge_action_asks_which_entity_stays(curator_client, two_ghanis):
-    ghani, qaani = two_ghanis
-    data = {"action": "merge_selected", ACTION_CHECKBOX_NAME: [ghani.pk, qaani.pk]}
+def test_the_merge_action_asks_which_entity_stays(curator_client, two_spellings):
+    kubaisi, qubaisi = two_spellings
+    data = {"action": "merge_selected", ACTION_CHECKBOX_NAME: [kubaisi.pk, qubaisi.pk]}
     response = curator_client.post(reverse(CHANGELIST), data)
     assert response.status_code == 200
     assert 'name="survivor"' in response.content.decode()
-    assert Entity.objects.filter(pk=qaani.pk).exists()
+    assert Entity.objects.filter(pk=qubaisi.pk).exists()
 
     response = curator_client.post(
-        reverse(CHANGELIST), {**data, "confirm": "yes", "survivor": qaani.pk}
+        reverse(CHANGELIST), {**data, "confirm": "yes", "survivor": qubaisi.pk}
     )
 
     assert response.status_code == 302
-    assert not Entity.objects.filter(pk=ghani.pk).exists()
-    qaani.refresh_from_db()
-    assert qaani.article_count == 2
+    assert not Entity.objects.filter(pk=kubaisi.pk).exists()
+    qubaisi.refresh_from_db()
+    assert qubaisi.article_count == 2
 
 
-def test_the_reject_action_confirms_then_rejects(curator_client, two_ghanis):
-    ghani, _ = two_ghanis
-    data = {"action": "reject_selected", ACTION_CHECKBOX_NAME: [ghani.pk]}
+def test_the_reject_action_confirms_then_rejects(curator_client, two_spellings):
+    kubaisi, _ = two_spellings
+    data = {"action": "reject_selected", ACTION_CHECKBOX_NAME: [kubaisi.pk]}
     assert curator_client.post(reverse(CHANGELIST), data).status_code == 200
-    assert Entity.objects.filter(pk=ghani.pk).exists()
+    assert Entity.objects.filter(pk=kubaisi.pk).exists()
     curator_client.post(reverse(CHANGELIST), {**data, "confirm": "yes"})
-    assert not Entity.objects.filter(pk=ghani.pk).exists()
+    assert not Entity.objects.filter(pk=kubaisi.pk).exists()
     assert CurationLog.objects.get().action == "reject"
 
 
@@ -184,11 +185,11 @@ def test_the_alias_action_splits_selected_aliases(curator_client, make_article):
     assert Entity.objects.filter(kind="PERS", key=entity_key("سليماني")).exists()
 
 
-def test_the_audit_log_is_listed_and_read_only(curator_client, two_ghanis):
-    ghani, qaani = two_ghanis
-    curator_client.post(reverse(SUGGESTIONS), {"survivor": ghani.pk, "other": qaani.pk})
+def test_the_audit_log_is_listed_and_read_only(curator_client, two_spellings):
+    kubaisi, qubaisi = two_spellings
+    curator_client.post(reverse(SUGGESTIONS), {"survivor": kubaisi.pk, "other": qubaisi.pk})
     html = curator_client.get(reverse("admin:entities_curationlog_changelist")).content.decode()
-    assert "دمج إسماعيل قاآني في إسماعيل غاني" in html
+    assert f"دمج {QUBAISI} في {KUBAISI}" in html
     assert "curator" in html
     assert curator_client.get(reverse("admin:entities_curationlog_add")).status_code == 403
     log = CurationLog.objects.get()

@@ -6,13 +6,10 @@ from django.urls import reverse
 from newsroom.entities import curation
 from newsroom.entities.models import Alias, CurationLog, Entity, LinkRule, Mention
 from newsroom.nlp import entity_key
-from tests.entities.conftest import entity
+from newsroom.nlp.resolve import name_key
+from tests.entities.conftest import KUBAISI, QUBAISI, entity
 
 pytestmark = pytest.mark.django_db
-
-
-def _article(demo, label: str):
-    return next(r.article for r in demo if r.label == label)
 
 
 def _html(client, url: str) -> str:
@@ -21,19 +18,22 @@ def _html(client, url: str) -> str:
     return response.content.decode()
 
 
-def test_merge_moves_aliases_and_mentions_and_redirects_the_old_page(client, demo, editor):
-    ghani, qaani = entity("إسماعيل غاني", "PERS"), entity("إسماعيل قاآني", "PERS")
-    old_url, qaani_articles = qaani.get_absolute_url(), qaani.article_count
-    visit = _article(demo, "article-12.txt")
+def test_merge_moves_aliases_and_mentions_and_redirects_the_old_page(client, make_article, editor):
+    make_article(title="خبر أول", body=f"زار {KUBAISI} بغداد والتقى مسؤولين في العراق.")
+    make_article(title="خبر ثان", body=f"التقى {KUBAISI} وزير الخارجية.")
+    visit = make_article(
+        title="خبر ثالث", body=f"زار {QUBAISI} بغداد. وقال القبيسي إن الزيارة ناجحة."
+    ).article
+    kubaisi, qubaisi = entity(KUBAISI, "PERS"), entity(QUBAISI, "PERS")
+    assert kubaisi != qubaisi
+    old_url, qubaisi_articles = qubaisi.get_absolute_url(), qubaisi.article_count
 
-    survivor = curation.merge_entities(survivor=ghani, others=[qaani], user=editor)
+    survivor = curation.merge_entities(survivor=kubaisi, others=[qubaisi], user=editor)
 
-    assert not Entity.objects.filter(pk=qaani.pk).exists()
-    assert {"إسماعيل غاني", "إسماعيل قاآني", "قاآني"} <= set(
-        survivor.aliases.values_list("text", flat=True)
-    )
-    assert survivor.article_count == ghani.article_count + qaani_articles
-    assert not Mention.objects.filter(entity_id=qaani.pk).exists()
+    assert not Entity.objects.filter(pk=qubaisi.pk).exists()
+    assert {KUBAISI, QUBAISI, "القبيسي"} <= set(survivor.aliases.values_list("text", flat=True))
+    assert survivor.article_count == kubaisi.article_count + qubaisi_articles == 3
+    assert not Mention.objects.filter(entity_id=qubaisi.pk).exists()
 
     response = client.get(old_url)
     assert response.status_code == 301
@@ -46,31 +46,29 @@ def test_merge_moves_aliases_and_mentions_and_redirects_the_old_page(client, dem
 
     log = CurationLog.objects.get()
     assert (log.action, log.user, log.entity) == ("merge", editor, survivor)
-    assert log.details["merged"][0]["name"] == "إسماعيل قاآني"
+    assert log.details["merged"][0]["name"] == QUBAISI
     assert log.details["username"] == "curator"
 
 
 def test_a_merged_name_in_a_new_article_links_to_the_survivor(make_article, editor):
-    make_article(title="خبر", body="التقى إسماعيل غاني وزير الخارجية.")
-    make_article(title="خبر آخر", body="وصل إسماعيل قاآني إلى بغداد.")
-    ghani, qaani = entity("إسماعيل غاني", "PERS"), entity("إسماعيل قاآني", "PERS")
-    curation.merge_entities(survivor=ghani, others=[qaani], user=editor)
+    make_article(title="خبر", body=f"التقى {KUBAISI} وزير الخارجية.")
+    make_article(title="خبر آخر", body=f"وصل {QUBAISI} إلى بغداد.")
+    kubaisi, qubaisi = entity(KUBAISI, "PERS"), entity(QUBAISI, "PERS")
+    curation.merge_entities(survivor=kubaisi, others=[qubaisi], user=editor)
 
-    article = make_article(title="ثالث", body="قال إسماعيل قاآني إن الزيارة ناجحة.").article
+    article = make_article(title="ثالث", body=f"قال {QUBAISI} إن الزيارة ناجحة.").article
 
-    assert {m.entity_id for m in article.mentions.filter(alias__text="إسماعيل قاآني")} == {ghani.pk}
-    assert not Entity.objects.filter(key=entity_key("إسماعيل قاآني")).exists()
-    ghani.refresh_from_db()
-    assert ghani.article_count == 3
+    assert {m.entity_id for m in article.mentions.filter(alias__text=QUBAISI)} == {kubaisi.pk}
+    assert not Entity.objects.filter(key=name_key("PERS", QUBAISI)).exists()
+    kubaisi.refresh_from_db()
+    assert kubaisi.article_count == 3
 
 
 def test_an_entity_merged_twice_redirects_to_the_last_survivor(client, make_article, editor):
-    make_article(title="أ", body="زار إسماعيل غاني بغداد.")
-    make_article(title="ب", body="زار إسماعيل قاآني بغداد.")
-    make_article(title="ج", body="زار إسماعيل قآني بغداد.")
-    first, second, third = (
-        entity(n, "PERS") for n in ("إسماعيل غاني", "إسماعيل قاآني", "إسماعيل قآني")
-    )
+    names = (KUBAISI, QUBAISI, "وليد القبيصي")
+    for title, name in zip("أبج", names, strict=True):
+        make_article(title=title, body=f"زار {name} بغداد.")
+    first, second, third = (entity(n, "PERS") for n in names)
     curation.merge_entities(survivor=second, others=[third], user=editor)
     curation.merge_entities(survivor=first, others=[second], user=editor)
     for old in (second, third):
@@ -82,47 +80,44 @@ def test_an_entity_merged_twice_redirects_to_the_last_survivor(client, make_arti
 
 
 def test_merging_needs_another_entity(make_article, editor):
-    make_article(title="أ", body="زار إسماعيل غاني بغداد.")
-    ghani = entity("إسماعيل غاني", "PERS")
+    make_article(title="أ", body=f"زار {KUBAISI} بغداد.")
+    kubaisi = entity(KUBAISI, "PERS")
     with pytest.raises(curation.CurationError):
-        curation.merge_entities(survivor=ghani, others=[ghani], user=editor)
+        curation.merge_entities(survivor=kubaisi, others=[kubaisi], user=editor)
     assert not CurationLog.objects.exists()
 
 
 def test_an_alias_both_entities_had_is_kept_once(make_article, editor):
-    make_article(title="أ", body="زار إسماعيل غاني بغداد.")
-    make_article(title="ب", body="زار إسماعيل قاآني بغداد.")
-    ghani, qaani = entity("إسماعيل غاني", "PERS"), entity("إسماعيل قاآني", "PERS")
-    Alias.objects.create(entity=qaani, text="إسماعيل غاني", key=entity_key("إسماعيل غاني"))
-    curation.merge_entities(survivor=ghani, others=[qaani], user=editor)
-    assert ghani.aliases.filter(text="إسماعيل غاني").count() == 1
+    make_article(title="أ", body=f"زار {KUBAISI} بغداد.")
+    make_article(title="ب", body=f"زار {QUBAISI} بغداد.")
+    kubaisi, qubaisi = entity(KUBAISI, "PERS"), entity(QUBAISI, "PERS")
+    Alias.objects.create(entity=qubaisi, text=KUBAISI, key=entity_key(KUBAISI))
+    curation.merge_entities(survivor=kubaisi, others=[qubaisi], user=editor)
+    assert kubaisi.aliases.filter(text=KUBAISI).count() == 1
 
 
 def test_rename_changes_the_pages_and_keeps_the_entity_found_by_its_key(
     client, make_article, editor
 ):
-    first = make_article(title="أ", body="زار إسماعيل غاني بغداد.").article
-    ghani = entity("إسماعيل غاني", "PERS")
-    curation.rename_entity(entity=ghani, name="  إسماعيل   قاآني ", user=editor)
+    first = make_article(title="أ", body=f"زار {KUBAISI} بغداد.").article
+    kubaisi = entity(KUBAISI, "PERS")
+    curation.rename_entity(entity=kubaisi, name="  وليد   القبيسي ", user=editor)
 
-    ghani.refresh_from_db()
-    assert ghani.name == "إسماعيل قاآني"
-    assert "إسماعيل قاآني" in _html(client, ghani.get_absolute_url())
-    second = make_article(title="ب", body="عاد إسماعيل غاني إلى طهران.").article
-    assert second.mentions.filter(entity=ghani).exists()
-    assert first.mentions.filter(entity=ghani).exists()
+    kubaisi.refresh_from_db()
+    assert kubaisi.name == QUBAISI
+    assert QUBAISI in _html(client, kubaisi.get_absolute_url())
+    second = make_article(title="ب", body=f"عاد {KUBAISI} إلى طهران.").article
+    assert second.mentions.filter(entity=kubaisi).exists()
+    assert first.mentions.filter(entity=kubaisi).exists()
+    assert kubaisi.key == name_key("PERS", KUBAISI)
     log = CurationLog.objects.get()
-    assert (log.action, log.details["old"], log.details["new"]) == (
-        "rename",
-        "إسماعيل غاني",
-        "إسماعيل قاآني",
-    )
+    assert (log.action, log.details["old"], log.details["new"]) == ("rename", KUBAISI, QUBAISI)
 
 
 def test_an_empty_name_is_refused(make_article, editor):
-    make_article(title="أ", body="زار إسماعيل غاني بغداد.")
+    make_article(title="أ", body=f"زار {KUBAISI} بغداد.")
     with pytest.raises(curation.CurationError):
-        curation.rename_entity(entity=entity("إسماعيل غاني", "PERS"), name="  ", user=editor)
+        curation.rename_entity(entity=entity(KUBAISI, "PERS"), name="  ", user=editor)
 
 
 def test_change_kind_keeps_names_of_the_old_kind_linked(make_article, editor):
@@ -152,22 +147,26 @@ def test_change_kind_refuses_to_collide_with_another_entity(make_article, editor
         curation.change_kind(entity=kuwait, kind="ORG", user=editor)
 
 
-def test_split_makes_a_spelling_an_entity_of_its_own(client, demo, editor):
-    ghani, qaani = entity("إسماعيل غاني", "PERS"), entity("إسماعيل قاآني", "PERS")
-    survivor = curation.merge_entities(survivor=ghani, others=[qaani], user=editor)
-    visit = _article(demo, "article-12.txt")
-    alone = survivor.aliases.get(text="قاآني")
+def test_split_makes_a_spelling_an_entity_of_its_own(client, make_article, editor):
+    make_article(title="أ", body=f"زار {KUBAISI} بغداد.")
+    visit = make_article(
+        title="ب", body=f"زار {QUBAISI} بغداد. وقال القبيسي إن الزيارة ناجحة."
+    ).article
+    survivor = curation.merge_entities(
+        survivor=entity(KUBAISI, "PERS"), others=[entity(QUBAISI, "PERS")], user=editor
+    )
+    alone = survivor.aliases.get(text="القبيسي")
     moved = Mention.objects.filter(alias=alone).count()
     assert moved
 
     new = curation.split_alias(alias=alone, user=editor)
 
-    assert (new.kind, new.name, new.key) == ("PERS", "قاآني", entity_key("قاآني"))
-    assert set(new.aliases.values_list("text", flat=True)) == {"قاآني"}
+    assert (new.kind, new.name, new.key) == ("PERS", "القبيسي", entity_key("القبيسي"))
+    assert set(new.aliases.values_list("text", flat=True)) == {"القبيسي"}
     assert new.mentions.count() == moved
     assert new.article_count == 1
     survivor.refresh_from_db()
-    assert not survivor.aliases.filter(text="قاآني").exists()
+    assert not survivor.aliases.filter(text="القبيسي").exists()
     assert survivor.mentions.filter(article=visit).exists()  # still named in full there
     html = _html(client, visit.get_absolute_url())
     assert f'href="{new.get_absolute_url()}"' in html
@@ -179,15 +178,18 @@ def test_split_makes_a_spelling_an_entity_of_its_own(client, demo, editor):
 
 
 def test_split_takes_the_spelling_from_every_entity_into_an_existing_one(make_article, editor):
-    make_article(title="أ", body="قال سليماني إن القوات جاهزة.")
-    make_article(title="ب", body="قُتل قاسم سليماني في بغداد. وكان سليماني قائدًا.")
-    alone, full = entity("سليماني", "PERS"), entity("قاسم سليماني", "PERS")
-    joined = full.aliases.get(text="سليماني")
+    # A short name in brackets after a full name joins it; written alone, it names an entity of
+    # its own.
+    make_article(title="أ", body="قالت منظمة أمنستي إن السجناء بحاجة إلى محامين.")
+    make_article(title="ب", body="أعلنت منظمة العفو الدولية (أمنستي) أن السجناء بحاجة إلى محامين.")
+    alone, full = entity("منظمة أمنستي", "ORG"), entity("منظمة العفو الدولية", "ORG")
+    joined = full.aliases.get(text="أمنستي")
 
     target = curation.split_alias(alias=joined, user=editor)
 
     assert target == alone
-    assert not full.aliases.filter(text="سليماني").exists()
+    assert not full.aliases.filter(text="أمنستي").exists()
+    assert full.mentions.exists()
     alone.refresh_from_db()
     assert alone.article_count == 2
     assert LinkRule.objects.get(match="spelling").entity == alone
@@ -229,30 +231,31 @@ def test_a_rejected_name_is_not_annotated_again(make_article, editor):
     assert not Entity.objects.filter(key=entity_key("باتريوت")).exists()
 
 
+def _two_spellings(make_article) -> tuple[Entity, Entity]:
+    make_article(title="أ", body=f"زار {KUBAISI} بغداد.")
+    make_article(title="ب", body=f"زار {QUBAISI} بغداد.")
+    return entity(KUBAISI, "PERS"), entity(QUBAISI, "PERS")
+
+
 def test_rejecting_a_survivor_removes_the_redirects_to_it(client, make_article, editor):
-    make_article(title="أ", body="زار إسماعيل غاني بغداد.")
-    make_article(title="ب", body="زار إسماعيل قاآني بغداد.")
-    ghani, qaani = entity("إسماعيل غاني", "PERS"), entity("إسماعيل قاآني", "PERS")
-    curation.merge_entities(survivor=ghani, others=[qaani], user=editor)
-    curation.reject_entity(entity=ghani, user=editor)
-    assert client.get(reverse("reader:entity", args=[qaani.pk])).status_code == 404
-    article = make_article(title="ج", body="زار إسماعيل قاآني طهران.").article
+    kubaisi, qubaisi = _two_spellings(make_article)
+    curation.merge_entities(survivor=kubaisi, others=[qubaisi], user=editor)
+    curation.reject_entity(entity=kubaisi, user=editor)
+    assert client.get(reverse("reader:entity", args=[qubaisi.pk])).status_code == 404
+    article = make_article(title="ج", body=f"زار {QUBAISI} طهران.").article
+    assert article.mentions.filter(alias__text="طهران").exists()
     assert not article.mentions.filter(entity__kind="PERS").exists()
 
 
 def test_a_stale_entity_is_refused(make_article, editor):
-    make_article(title="أ", body="زار إسماعيل غاني بغداد.")
-    make_article(title="ب", body="زار إسماعيل قاآني بغداد.")
-    ghani, qaani = entity("إسماعيل غاني", "PERS"), entity("إسماعيل قاآني", "PERS")
-    curation.merge_entities(survivor=ghani, others=[qaani], user=editor)
+    kubaisi, qubaisi = _two_spellings(make_article)
+    curation.merge_entities(survivor=kubaisi, others=[qubaisi], user=editor)
     with pytest.raises(curation.CurationError, match="لم يعد موجودًا"):
-        curation.rename_entity(entity=qaani, name="قاآني", user=editor)
+        curation.rename_entity(entity=qubaisi, name="القبيسي", user=editor)
 
 
 def test_mark_distinct_is_recorded_once(make_article, editor):
-    make_article(title="أ", body="زار إسماعيل غاني بغداد.")
-    make_article(title="ب", body="زار إسماعيل قاآني بغداد.")
-    ghani, qaani = entity("إسماعيل غاني", "PERS"), entity("إسماعيل قاآني", "PERS")
-    curation.mark_distinct(first=qaani, second=ghani, user=editor)
-    curation.mark_distinct(first=ghani, second=qaani, user=editor)
+    kubaisi, qubaisi = _two_spellings(make_article)
+    curation.mark_distinct(first=qubaisi, second=kubaisi, user=editor)
+    curation.mark_distinct(first=kubaisi, second=qubaisi, user=editor)
     assert CurationLog.objects.filter(action="distinct").count() == 1

@@ -5,6 +5,7 @@ import pytest
 from newsroom.entities.linking import resolve_in_document
 from newsroom.entities.models import Alias, Entity, Mention
 from newsroom.nlp import Span, entity_key
+from tests.entities.conftest import entity
 
 pytestmark = pytest.mark.django_db
 
@@ -83,16 +84,16 @@ def test_a_spelling_rule_wins_over_a_name_rule_and_a_kind_rule_over_any_kind(mak
     from newsroom.entities.linking import Linked, curated_targets
     from newsroom.entities.models import LinkRule
 
-    make_article(title="أ", body="زار إسماعيل غاني وترامب بغداد.")
-    ghani, trump = (Entity.objects.get(key=entity_key(n)) for n in ("إسماعيل غاني", "ترامب"))
-    LinkRule.objects.create(match="name", kind="", key=entity_key("غاني"), entity=None)
-    LinkRule.objects.create(match="spelling", kind="", key=entity_key("غاني"), entity=ghani)
-    LinkRule.objects.create(match="name", kind="", key=entity_key("ترامب"), entity=None)
-    LinkRule.objects.create(match="name", kind="PERS", key=entity_key("ترامب"), entity=trump)
+    make_article(title="أ", body="زار وليد الكبيسي ومارك إسبر بغداد.")
+    kubaisi, esper = (entity(n, "PERS") for n in ("وليد الكبيسي", "مارك إسبر"))
+    LinkRule.objects.create(match="name", kind="", key=entity_key("الكبيسي"), entity=None)
+    LinkRule.objects.create(match="spelling", kind="", key=entity_key("الكبيسي"), entity=kubaisi)
+    LinkRule.objects.create(match="name", kind="", key=entity_key("إسبر"), entity=None)
+    LinkRule.objects.create(match="name", kind="PERS", key=entity_key("إسبر"), entity=esper)
     LinkRule.objects.create(match="name", kind="LOC", key=entity_key("بغداد"), entity=None)
-    spans = [_span("غاني", "PERS"), _span("ترامب", "PERS", 10), _span("بغداد", "LOC", 20)]
+    spans = [_span("الكبيسي", "PERS"), _span("إسبر", "PERS", 10), _span("بغداد", "LOC", 20)]
     linked = [Linked("body", span, span.kind, span.norm) for span in spans]
-    assert curated_targets(linked) == {0: ghani.pk, 1: trump.pk, 2: None}
+    assert curated_targets(linked) == {0: kubaisi.pk, 1: esper.pk, 2: None}
 
 
 def test_relinking_recounts_entities_that_lost_their_mentions(make_article):
@@ -133,9 +134,8 @@ def test_appearances_and_article_counts_follow_the_mentions(demo, django_user_mo
 
     consistent()
     editor = django_user_model.objects.create_user("editor", is_staff=True)
-    usa = Entity.objects.get(kind="LOC", key=entity_key("الولايات المتحدة"))
-    america = Entity.objects.get(kind="LOC", key=entity_key("أمريكا"))
-    merge_entities(survivor=usa, others=[america], user=editor)
+    airport = entity("مطار بغداد الدولي", "LOC")
+    merge_entities(survivor=airport, others=[entity("مطار بغداد", "LOC")], user=editor)
     consistent()
     for article in Article.objects.all()[:5]:
         annotate_article(article, annotator=lambda text: [])

@@ -182,3 +182,29 @@ def test_a_titled_given_name_means_whom_the_archive_says(make_article):
     assert all(
         m.entity.key != name_key("PERS", "سلمان بن عبدالعزيز") for m in prince.mentions.all()
     )
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("فلاديمير بوتين", "فلاديمير بوتن", True),
+        ("دونالد ترامب", "دونالد ترمب", True),
+        ("محمد حسن", "محمد حسين", False),
+        ("سعد الحريري", "سعيد الحريري", False),
+        ("عمر البشير", "عمار البشير", False),
+    ],
+)
+def test_spellings_of_a_foreign_name_are_one_but_two_arabic_names_are_two(a, b, same):
+    from newsroom.entities.resolution import spelling_variants
+
+    assert spelling_variants(entity_key(a), entity_key(b)) is same
+
+
+def test_resolution_merges_spellings_of_one_foreign_name(make_article):
+    _article(make_article, "قال فلاديمير بوتين إن…", ("فلاديمير بوتين", "PERS"))
+    _article(make_article, "قال فلاديمير بوتن إن…", ("فلاديمير بوتن", "PERS"))
+    _article(make_article, "قال محمد حسن إن…", ("محمد حسن", "PERS"))
+    _article(make_article, "قال محمد حسين إن…", ("محمد حسين", "PERS"))
+    assert resolve_archive().merged == 1
+    assert _entity("فلاديمير بوتين", "PERS").article_count == 2
+    assert _entity("محمد حسن", "PERS") != _entity("محمد حسين", "PERS")
