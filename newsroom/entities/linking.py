@@ -38,8 +38,8 @@ def resolve_in_document(
     Keys are resolution keys (``nlp.resolve``: spelling, spacing, patronymic chains, descriptor
     heads, the table of well-known names). Then, inside the article:
 
-    * a name in brackets right after another name is its abbreviation and names the same entity
-      (تنظيم الدولة الإسلامية (داعش));
+    * a one-word name in brackets right after an organisation's or event's longer name is its
+      abbreviation and names the same entity (تنظيم الدولة الإسلامية (داعش));
     * a person named by one word joins a longer name of the article: a surname (سليماني) the
       name ending in it (قاسم سليماني; never a father's name: سلمان is not محمد بن سلمان), a given
       name (سلمان), bare or with its title (الملك سلمان), the name starting with it; the nearest
@@ -110,12 +110,20 @@ def is_short_name(key: str) -> bool:
 def _bracketed_after(
     ordered: Sequence[tuple[str, nlp.Span]], i: int, texts: Mapping[str, str] | None
 ) -> int | None:
-    """Index of the name that span ``i`` abbreviates: ``<name> (<span>)`` in one field."""
+    """Index of the name that span ``i`` abbreviates: ``<name> (<span>)`` in one field, an
+    organisation or event of two words or more, then one word of the same kind in brackets."""
     if texts is None or i == 0 or ordered[i - 1][0] != ordered[i][0]:
         return None
     text = texts.get(ordered[i][0], "")
     prev, span = ordered[i - 1][1], ordered[i][1]
-    if text[prev.end : span.start].strip() == "(" and text[span.end : span.end + 1] == ")":
+    if (
+        prev.kind == span.kind
+        and span.kind in ("ORG", "MISC")
+        and " " in prev.norm
+        and " " not in span.norm
+        and text[prev.end : span.start].strip() == "("
+        and text[span.end : span.end + 1] == ")"
+    ):
         return i - 1
     return None
 

@@ -13,10 +13,11 @@ a background run (``ReannotationRun`` with scope *resolve*):
    (… (داعش)). A given name alone is
    never merged (محمد is many people), nor a father's name (سلمان is not محمد بن سلمان).
 
-3. **Spellings of one foreign name.** Entities whose names have, word by word, the same consonant
-   skeleton (weak letters dropped, letters that transliterations swap folded: بوتين / بوتن,
-   أنغيلا / أنجيلا) are merged when each differing word is unknown as an Arabic name on one side
-   at least, so that حسن and حسين, two Arabic names, stay two people.
+3. **Spellings of one foreign name.** Entities whose names have, word by word, the same
+   consonants (weak letters dropped, letters that transliterations swap folded: بوتين / بوتن,
+   رينزي / رنزي) and the same last letter are merged when each differing word is unknown as an
+   Arabic name on one side at least, so that حسن and حسين, two Arabic names, stay two people.
+   Names of one word are left alone, but for persons' surnames unknown as Arabic names.
 
 Editorial decisions stand: an entity an editor split off or marked "not the same" as another is
 never merged automatically, rules made by editors are kept, and an automatic merge leaves an
@@ -183,11 +184,19 @@ def spelling_variants(a: str, b: str) -> bool:
     for x, y in zip(wa, wb, strict=True):
         if x == y:
             continue
-        if min(len(x), len(y)) < 3 or suggestions.skeleton(x) != suggestions.skeleton(y):
+        if min(len(x), len(y)) < 3 or x[-1] != y[-1] or consonants(x) != consonants(y):
             return False
         if is_name_unit(x) and is_name_unit(y):
             return False
     return True
+
+
+def consonants(word: str) -> str:
+    """A word's letters without the weak ones after the first, sound classes folded. Stricter
+    than the suggestions' skeleton: doubled letters stay two (السناني is not الثاني)."""
+    return word[0] + "".join(
+        suggestions._CLASS_OF.get(c, c) for c in word[1:] if c not in suggestions.WEAK
+    )
 
 
 def _merge_spelling_variants(protected: set[int], summary: Summary) -> None:
@@ -197,9 +206,11 @@ def _merge_spelling_variants(protected: set[int], summary: Summary) -> None:
         "pk", "kind", "key", "article_count"
     )
     for pk, kind, key, count in rows:
-        if pk in protected or (kind == "PERS" and " " not in key and is_given_name(key)):
+        # One word is too little to go on, except a person's surname unknown as an Arabic name
+        # (كاردشيان): جيوش / جيش, فيصل / فيصلي are different words.
+        if pk in protected or (" " not in key and (kind != "PERS" or is_name_unit(key))):
             continue
-        skeletons = tuple(suggestions.skeleton(w) for w in suggestions.words(key))
+        skeletons = tuple(consonants(w) for w in suggestions.words(key))
         groups[kind, skeletons].append((count, pk, key))
     merges: dict[int, int] = {}
     for members in groups.values():
