@@ -12,7 +12,7 @@ from django.db import connection
 from newsroom import nlp
 from newsroom.entities.models import Alias, ArticleEntity, Entity, LinkRule, Mention
 from newsroom.nlp import resolve
-from newsroom.nlp.cleanup import is_titled_key
+from newsroom.nlp.cleanup import is_nisba_of_place, is_titled_key
 from newsroom.nlp.knowledge import is_given_name, is_name_unit
 
 # Fields in reading order: a name in the title counts as "before" one in the body.
@@ -38,6 +38,8 @@ def resolve_in_document(
     Keys are resolution keys (``nlp.resolve``: spelling, spacing, patronymic chains, descriptor
     heads, the table of well-known names). Then, inside the article:
 
+    * an organisation's name without the country adjective it had elsewhere in the article
+      (وزارة الصحة, وزارة الصحة السعودية) names the same organisation;
     * a one-word name in brackets right after an organisation's or event's longer name is its
       abbreviation and names the same entity (تنظيم الدولة الإسلامية (داعش));
     * a person named by one word joins a longer name of the article: a surname (سليماني) the
@@ -58,12 +60,23 @@ def resolve_in_document(
         for i, (_, span) in enumerate(ordered)
         if span.kind == "PERS" and " " in keys[i] and not is_titled_key(keys[i])
     ]
+    # An organisation named with its country's adjective (وزارة الصحة السعودية) once: the
+    # same name without it (وزارة الصحة) is the same organisation in that article.
+    national = {
+        (span.kind, keys[i].rsplit(" ", 1)[0]): keys[i]
+        for i, (_, span) in enumerate(ordered)
+        if span.kind in ("ORG", "MISC")
+        and keys[i].count(" ") >= 2
+        and is_nisba_of_place(keys[i].rsplit(" ", 1)[1])
+    }
     linked = []
     for i, (field, span) in enumerate(ordered):
         kind, key, pending, handle = span.kind, keys[i], False, ""
         before = _bracketed_after(ordered, i, texts)
         if before is not None:
             kind, key, handle = ordered[before][1].kind, keys[before], key
+        elif (kind, key) in national:
+            key, handle = national[kind, key], key
         elif kind == "PERS" and (" " not in key or is_titled_key(key) or _is_patronym(key)):
             titled = is_titled_key(key)
             name = key.split(" ")[-1] if titled else key

@@ -92,15 +92,20 @@ def is_known_name(norm: str) -> bool:
 @lru_cache(maxsize=100_000)
 def is_nationality(norm: str) -> bool:
     """A nisba adjective of a known place (الإيرانية, السعوديين, الأمريكي), not itself a name."""
-    if entity_key(norm) in _known_spellings():
-        return False
+    return entity_key(norm) not in _known_spellings() and is_nisba_of_place(norm)
+
+
+@lru_cache(maxsize=100_000)
+def is_nisba_of_place(norm: str) -> bool:
+    """A word formed as the adjective of a known place (السعودية, الإيرانية, العراقيين), whether
+    or not it is also a name itself (السعودية is the country too)."""
     base = norm[2:] if norm.startswith(ARTICLE) and len(norm) >= 5 else norm
     m = _NISBA_RE.search(base)
     if m is None or m.start() < 3:
         return False
     stem = base[: m.start()]
     places = place_keys()
-    return any(p in places for p in (stem, stem + "ا", stem + "يا", stem + "ه", stem + "ان"))
+    return any(p in places for p in (base, stem, stem + "ا", stem + "يا", stem + "ه", stem + "ان"))
 
 
 def _bare(tok: Token) -> str:

@@ -208,3 +208,17 @@ def test_resolution_merges_spellings_of_one_foreign_name(make_article):
     assert resolve_archive().merged == 1
     assert _entity("فلاديمير بوتين", "PERS").article_count == 2
     assert _entity("محمد حسن", "PERS") != _entity("محمد حسين", "PERS")
+
+
+def test_a_ministry_without_its_country_adjective_is_the_one_the_archive_says(make_article):
+    for n in range(3):
+        _article(
+            make_article,
+            f"أعلنت وزارة الصحة السعودية {n} حالات جديدة، وقالت وزارة الصحة إن الوضع مستقر.",
+            ("وزارة الصحة السعودية", "ORG"),
+            ("وزارة الصحة", "ORG"),
+        )
+    _article(make_article, "قالت وزارة الصحة إن اللقاح متوفر.", ("وزارة الصحة", "ORG"))
+    resolve_archive()
+    assert Entity.objects.filter(kind="ORG").count() == 1
+    assert Entity.objects.get(kind="ORG").article_count == 4
