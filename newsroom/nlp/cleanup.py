@@ -55,6 +55,8 @@ END_TITLES = _words(
     شقيق شقيقه نجل نجله زوجه ارمله حفيد حفيده والد والده بن ابن بنت
     """
 )
+# Words that join the next word into a name (آل الشيخ is a family, not a title).
+NAME_PARTICLES = _words("ال بن ابن بنت ابو ام عبد")
 # Two-word titles whose words are not titles one by one.
 TITLE_PHRASES = {("ايه", "الله"), ("اية", "الله"), ("حجه", "الاسلام"), ("رئيس", "الوزراء")}
 DESCRIPTORS = _words("فريق نادي صحيفه جريده مدينه دوله")
@@ -159,7 +161,10 @@ def clean_spans(text: str, spans: Sequence) -> list:
         if not toks:
             continue
         for a, b in _split_coordination(toks) if len(toks) > 1 else [(0, 1)]:
-            piece = _clean_piece(toks[a:b], span.kind)
+            # A recogniser that cut a span inside a word (للعراق → لعراق) took its proclitic off
+            # already: another one does not come off.
+            inside = a == 0 and span.start > 0 and text[span.start - 1].isalpha()
+            piece = _clean_piece(toks[a:b], span.kind, strip_proclitic=not inside)
             if piece is None:
                 continue
             start, end, title = piece
@@ -197,7 +202,9 @@ def is_titled_key(key: str) -> bool:
     return len(words) == 2 and (words[0] in TITLES or ARTICLE + words[0] in TITLES)
 
 
-def _clean_piece(toks: list[Token], kind: str) -> tuple[int, int, str] | None:
+def _clean_piece(
+    toks: list[Token], kind: str, *, strip_proclitic: bool = True
+) -> tuple[int, int, str] | None:
     """(start, end, title) of the cleaned name; the title that stood before a lone given name."""
     i, j = 0, len(toks)
     title = ""
@@ -209,12 +216,19 @@ def _clean_piece(toks: list[Token], kind: str) -> tuple[int, int, str] | None:
             elif _bare(toks[i]) in TITLES:
                 title = _bare(toks[i])
                 i += 1
-            elif j - i > 1 and is_nationality(toks[i].norm):
-                i += 1
+            elif (
+                j - i > 1
+                and toks[i].norm.startswith(ARTICLE)
+                and is_nationality(toks[i].norm)
+                and not is_given_name(toks[i].norm)
+            ):
+                i += 1  # السوري in الرئيس السوري بشار الأسد (never نوري, تركي: given names)
             else:
                 break
         # Only titles come off the end: nisba surnames (البغدادي، المصري) are names.
         while j > i and _bare(toks[j - 1]) in END_TITLES:
+            if j - 2 >= i and toks[j - 2].norm in NAME_PARTICLES:
+                break  # آل الشيخ, أبو الأمير: part of a family name
             j -= 1
     elif j - i > 1 and toks[i].norm in DESCRIPTORS:
         i += 1
@@ -225,7 +239,7 @@ def _clean_piece(toks: list[Token], kind: str) -> tuple[int, int, str] | None:
     if _bare(toks[i]) in NEVER and kind == "MISC":
         return None  # الدولار الأمريكي, الريال السعودي
     first = toks[i]
-    strip, _ = _strip_proclitic(first.norm)
+    strip, _ = _strip_proclitic(first.norm) if strip_proclitic else (0, first.norm)
     start = first.start + source_offset(first.text, strip) if strip else first.start
     if not (j - i == 1 and title and is_given_name(toks[i].norm)):
         title = ""

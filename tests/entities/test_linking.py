@@ -129,8 +129,10 @@ def test_appearances_and_article_counts_follow_the_mentions(demo, django_user_mo
         }
         stored = set(ArticleEntity.objects.values_list("article_id", "entity_id", "mentions"))
         assert stored == derived
-        for entity in Entity.objects.all():
-            assert entity.article_count == entity.appearances.count(), entity.name
+        for stored_entity in Entity.objects.all():
+            assert stored_entity.article_count == stored_entity.appearances.count(), (
+                stored_entity.name
+            )
 
     consistent()
     editor = django_user_model.objects.create_user("editor", is_staff=True)

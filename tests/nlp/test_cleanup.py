@@ -80,3 +80,22 @@ def test_god_religions_currencies_and_nationality_adjectives_are_never_marked(te
 def test_descriptor_words_stay_outside_names():
     text = "فاز نادي الهلال أمس."
     assert _clean(text, "نادي الهلال", "ORG") == [("الهلال", "ORG")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("قال نوري المالكي إن…", "نوري المالكي"),
+        ("غنى هاني شاكر أمس.", "هاني شاكر"),
+        ("أعلن تركي آل الشيخ القرار.", "تركي آل الشيخ"),
+    ],
+)
+def test_a_given_name_that_looks_like_an_adjective_stays(text, name):
+    assert _clean(text, name, "PERS") == [(name, "PERS")]
+
+
+def test_a_span_cut_inside_a_word_loses_no_second_proclitic():
+    text = "سافر الوفد للعراق أمس."
+    start = text.index("لعراق")
+    span = Span(start, start + 5, "LOC", "لعراق", "العراق")
+    assert [(s.text, s.norm) for s in clean_spans(text, [span])] == [("لعراق", "العراق")]
