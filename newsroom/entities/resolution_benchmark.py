@@ -4,7 +4,9 @@ A list of real-world entities (a clusters file) gives each one its surface forms
 corpus really uses for it, unambiguous ones only. Its articles are the stored articles whose title
 or body contains one of those forms as whole words, compared on normalised text with attached
 proclitics allowed (و ف ب ل ك and their combinations, and لل for ل + ال). Its best page is the
-stored entity whose appearances cover most of those articles:
+stored entity whose articles are most nearly its articles: the highest overlap
+|page ∩ its articles| / |page ∪ its articles|, so that the page of a country its people are
+always named with (روسيا for بوتين) does not pass for theirs. Then:
 
 - coverage = |page ∩ its articles| / |its articles|: how much of it a reader finds on one page;
 - purity = |page ∩ its articles| / |page's articles|: how much of the page is about it.
@@ -19,6 +21,7 @@ import json
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import regex
@@ -144,19 +147,26 @@ class FormMatcher:
                 for form in names:
                     first, *rest = name_words(form)
                     self._index.setdefault(first, []).append((tuple(rest), number, excluded))
+        # The forms a word of the text may begin, through each of its readings (cached: words
+        # repeat, and most begin none).
+        self._entries = lru_cache(maxsize=500_000)(self._begun_by)
+
+    def _begun_by(self, word: str) -> tuple[tuple[tuple[str, ...], int, bool], ...]:
+        return tuple(
+            entry for reading, _ in clitic_analyses(word) for entry in self._index.get(reading, ())
+        )
 
     def clusters_in(self, text: str) -> set[int]:
         """Indexes of the clusters one of whose forms the text contains."""
         words = name_words(text)
-        index = self._index
+        entries = self._entries
         found: list[tuple[int, int, int]] = []  # (cluster, first word, word after)
         excluded: list[tuple[int, int, int]] = []
         for i, word in enumerate(words):
-            for reading, _ in clitic_analyses(word):
-                for rest, number, exclusion in index.get(reading, ()):
-                    end = i + 1 + len(rest)
-                    if tuple(words[i + 1 : end]) == rest:
-                        (excluded if exclusion else found).append((number, i, end))
+            for rest, number, exclusion in entries(word):
+                end = i + 1 + len(rest)
+                if tuple(words[i + 1 : end]) == rest:
+                    (excluded if exclusion else found).append((number, i, end))
         return {
             number
             for number, start, end in found
@@ -192,6 +202,11 @@ class Page:
     def coverage(self, articles: int) -> float:
         return self.shared / articles if articles else 0.0
 
+    def overlap(self, articles: int) -> float:
+        """|page ∩ articles| / |page ∪ articles| (Jaccard): 1.0 when they are the same."""
+        union = self.size + articles - self.shared
+        return self.shared / union if union else 0.0
+
     @property
     def purity(self) -> float:
         return self.shared / self.size if self.size else 0.0
@@ -203,6 +218,7 @@ class Result:
     articles: int
     pages: list[Page]  # best first
     split: int
+    widest: Page | None = None  # the page listing most of its articles, whatever else it lists
 
     @property
     def best(self) -> Page | None:
@@ -214,8 +230,8 @@ class Result:
 
 
 def pages_sharing(article_ids: set[int], minimum: int) -> list[Page]:
-    """The entities listing at least ``minimum`` of the articles, best first: most of them
-    shared, then the purer (smaller) page, then the older entity."""
+    """The entities listing at least ``minimum`` of the articles, best first: the highest
+    overlap with them, then the most of them, then the smaller page, then the older entity."""
     appearances = ArticleEntity._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -238,15 +254,25 @@ def pages_sharing(article_ids: set[int], minimum: int) -> list[Page]:
         for pk, n in shared.items()
         if pk in entities
     ]
-    pages.sort(key=lambda p: (-p.shared, p.size, p.entity_id))
-    return pages
+    return best_first(pages, len(article_ids))
+
+
+def best_first(pages: list[Page], articles: int) -> list[Page]:
+    """Pages by overlap with a real-world entity's ``articles``, then by articles shared, then
+    the smaller page, then the older entity."""
+    return sorted(pages, key=lambda p: (-p.overlap(articles), -p.shared, p.size, p.entity_id))
+
+
+def widest(pages: list[Page]) -> Page | None:
+    """The page listing most of the articles, whatever else it lists."""
+    return min(pages, key=lambda p: (-p.shared, p.size, p.entity_id), default=None)
 
 
 def measure_cluster(cluster: Cluster, article_ids: set[int]) -> Result:
     if not article_ids:
         return Result(cluster, 0, [], 0)
-    # Only pages holding 5 % of the articles are fetched: the best page is always among them
-    # unless no page holds 5 %, and then the pages holding any are fetched.
+    # Only pages holding 5 % of the articles are fetched (a page holding fewer overlaps less
+    # than 0.05); when none does, the pages holding any.
     pages = pages_sharing(article_ids, math.ceil(SPLIT_SHARE * len(article_ids)))
     if not pages:
         pages = pages_sharing(article_ids, 1)[:3]
@@ -256,7 +282,7 @@ def measure_cluster(cluster: Cluster, article_ids: set[int]) -> Result:
         for page in pages
         if page.shared >= SPLIT_SHARE * len(article_ids) and matcher.clusters_in(page.name)
     )
-    return Result(cluster, len(article_ids), pages, split)
+    return Result(cluster, len(article_ids), pages, split, widest(pages))
 
 
 def stored_articles(chunk: int = 2000) -> Iterator[tuple[int, str, str]]:
@@ -276,6 +302,7 @@ class Summary:
     mean_coverage: float
     mean_purity: float
     impure: int  # best pages below PURITY_FLOOR
+    mean_widest: float  # mean coverage of the pages listing most of each one's articles
 
 
 def summarise(results: list[Result]) -> Summary:
@@ -288,6 +315,9 @@ def summarise(results: list[Result]) -> Summary:
         mean_coverage=sum(r.coverage for r in named) / len(named) if named else 0.0,
         mean_purity=sum(r.best.purity for r in paged) / len(paged) if paged else 0.0,
         impure=sum(1 for r in paged if r.best.purity < PURITY_FLOOR),
+        mean_widest=sum(r.widest.coverage(r.articles) for r in paged if r.widest) / len(named)
+        if named
+        else 0.0,
     )
 
 
@@ -316,9 +346,13 @@ def report_lines(results: list[Result], *, verbose: bool = False) -> Iterator[st
                 yield (
                     f"{'':<36}#{page.entity_id} {page.name} ({page.kind}): coverage "
                     f"{page.coverage(r.articles):.3f}, purity {page.purity:.3f}, "
-                    f"{page.shared}/{page.size} articles"
+                    f"{page.shared}/{page.size} articles, overlap {page.overlap(r.articles):.3f}"
                 )
     s = summarise(results)
+    yield (
+        f"pages listing most of each one's articles, whatever else they list (a country's page "
+        f"for its leaders): mean coverage {s.mean_widest:.3f}"
+    )
     yield (
         f"{s.measured} of {s.listed} real-world entities named in the corpus; "
         f"mean purity {s.mean_purity:.3f}; best pages with purity < {PURITY_FLOOR}: {s.impure}"

@@ -146,13 +146,32 @@ def test_report_prints_coverage_purity_and_the_mean_coverage_last():
     assert re.search(
         r"^بغداد\s+LOC\s+4\s+0\.750\s+0\.750\s+2\s+#7 بغداد \(LOC, 4 articles\)$", lines[1]
     )
-    assert "#9 وبغداد (LOC): coverage 0.250, purity 1.000, 1/1 articles" in lines[3]
+    assert "#9 وبغداد (LOC): coverage 0.250, purity 1.000, 1/1 articles, overlap 0.250" in lines[3]
     assert "not named in the corpus" in lines[6]
     assert lines[-2] == (
         "2 of 3 real-world entities named in the corpus; mean purity 0.875; "
         "best pages with purity < 0.75: 0"
     )
     assert lines[-1] == "resolution coverage 0.875"  # (0.75 + 1.0) / 2
+
+
+def test_the_best_page_is_the_one_closest_to_its_articles_not_the_country_named_with_it():
+    # 551 articles name the president; his own page lists 282 of them and nothing else, the
+    # country's page 444 of them among 2,897.
+    own = rb.Page(1, "فلاديمير بوتين", "PERS", shared=282, size=282)
+    country = rb.Page(2, "روسيا", "LOC", shared=444, size=2897)
+    assert own.overlap(551) == pytest.approx(282 / 551)
+    assert country.overlap(551) == pytest.approx(444 / (2897 + 551 - 444))
+    assert rb.best_first([country, own], 551) == [own, country]
+    assert rb.widest([own, country]) == country
+    result = rb.Result(cluster("فلاديمير بوتين", kind="PERS"), 551, [own, country], 1, country)
+    lines = list(rb.report_lines([result]))
+    assert "0.512   1.000     1  #1 فلاديمير بوتين (PERS, 282 articles)" in lines[1]
+    assert lines[-3].endswith("mean coverage 0.806")  # 444 / 551
+    assert lines[-1] == "resolution coverage 0.512"
+    # equally close pages: the older entity first
+    twin = rb.Page(0, "بوتين", "PERS", shared=282, size=282)
+    assert rb.best_first([own, country, twin], 551) == [twin, own, country]
 
 
 # The command on a tiny corpus ----------------------------------------------------------------
