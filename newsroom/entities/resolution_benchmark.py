@@ -181,7 +181,8 @@ def cluster_articles(
     matcher = FormMatcher(clusters)
     found: list[set[int]] = [set() for _ in clusters]
     for pk, title, body in articles:
-        for number in matcher.clusters_in(f"{title}\n{body}"):
+        # apart: a name does not run on from the end of the title into the body
+        for number in matcher.clusters_in(title) | matcher.clusters_in(body):
             found[number].add(pk)
     return found
 

@@ -70,6 +70,10 @@ def test_cluster_articles_lists_each_cluster_s_articles():
     clusters = [cluster("بغداد"), cluster("طهران")]
     articles = [(1, "بغداد", ""), (2, "خبر", "من طهران إلى بغداد"), (3, "خبر", "لا شيء")]
     assert rb.cluster_articles(clusters, articles) == [{1, 2}, {2}]
+    # a name does not run on from the title into the body
+    mbs = [cluster("محمد بن سلمان", kind="PERS")]
+    assert rb.cluster_articles(mbs, [(4, "حوار مع محمد", "بن سلمان قال")]) == [set()]
+    assert rb.cluster_articles(mbs, [(5, "حوار", "قال محمد بن سلمان")]) == [{5}]
 
 
 # The clusters file ---------------------------------------------------------------------------
