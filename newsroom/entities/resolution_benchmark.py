@@ -28,7 +28,7 @@ import regex
 from django.db import connection
 
 from newsroom.articles.models import Article
-from newsroom.entities.models import ArticleEntity, Entity
+from newsroom.entities.models import Alias, ArticleEntity, Entity
 from newsroom.nlp.text import clitic_analyses, normalize_letters
 
 KINDS = ("PERS", "ORG", "LOC", "MISC")
@@ -220,6 +220,9 @@ class Result:
     pages: list[Page]  # best first
     split: int
     widest: Page | None = None  # the page listing most of its articles, whatever else it lists
+    # its articles listing some entity named (or aliased) with one of its forms: the most that
+    # merging the stored entities alone could put on one page
+    found: int = 0
 
     @property
     def best(self) -> Page | None:
@@ -228,6 +231,10 @@ class Result:
     @property
     def coverage(self) -> float:
         return self.best.coverage(self.articles) if self.best else 0.0
+
+    @property
+    def found_share(self) -> float:
+        return self.found / self.articles if self.articles else 0.0
 
 
 def pages_sharing(article_ids: set[int], minimum: int) -> list[Page]:
@@ -269,7 +276,11 @@ def widest(pages: list[Page]) -> Page | None:
     return min(pages, key=lambda p: (-p.shared, p.size, p.entity_id), default=None)
 
 
-def measure_cluster(cluster: Cluster, article_ids: set[int]) -> Result:
+def measure_cluster(
+    cluster: Cluster, article_ids: set[int], naming: set[int] | frozenset[int] = frozenset()
+) -> Result:
+    """A real-world entity's pages among the entities listing its articles; ``naming`` are
+    the entities whose name or an alias contains one of its forms."""
     if not article_ids:
         return Result(cluster, 0, [], 0)
     # Only pages holding 5 % of the articles are fetched (a page holding fewer overlaps less
@@ -283,7 +294,41 @@ def measure_cluster(cluster: Cluster, article_ids: set[int]) -> Result:
         for page in pages
         if page.shared >= SPLIT_SHARE * len(article_ids) and matcher.clusters_in(page.name)
     )
-    return Result(cluster, len(article_ids), pages, split, widest(pages))
+    return Result(
+        cluster,
+        len(article_ids),
+        pages,
+        split,
+        widest(pages),
+        articles_listing(naming, article_ids),
+    )
+
+
+def articles_listing(entity_ids: set[int], article_ids: set[int]) -> int:
+    """How many of the articles list at least one of the entities."""
+    if not entity_ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(DISTINCT article_id) FROM {ArticleEntity._meta.db_table}"
+            " WHERE entity_id = ANY(%s) AND article_id = ANY(%s)",
+            [sorted(entity_ids), sorted(article_ids)],
+        )
+        return cursor.fetchone()[0]
+
+
+def entities_naming(clusters: list[Cluster]) -> list[set[int]]:
+    """For each cluster, the stored entities whose name or one of whose aliases contains one of
+    its forms (as in article text: whole words, proclitics allowed, excluded names not)."""
+    matcher = FormMatcher(clusters)
+    found: list[set[int]] = [set() for _ in clusters]
+    names = Entity.objects.values_list("pk", "name").iterator(chunk_size=5000)
+    aliases = Alias.objects.values_list("entity_id", "text").iterator(chunk_size=5000)
+    for rows in (names, aliases):
+        for pk, name in rows:
+            for number in matcher.clusters_in(name):
+                found[number].add(pk)
+    return found
 
 
 def stored_articles(chunk: int = 2000) -> Iterator[tuple[int, str, str]]:
@@ -293,7 +338,11 @@ def stored_articles(chunk: int = 2000) -> Iterator[tuple[int, str, str]]:
 def measure(clusters: list[Cluster]) -> list[Result]:
     """Each cluster's articles among the stored ones, and its pages."""
     found = cluster_articles(clusters, stored_articles())
-    return [measure_cluster(c, ids) for c, ids in zip(clusters, found, strict=True)]
+    naming = entities_naming(clusters)
+    return [
+        measure_cluster(c, ids, named)
+        for c, ids, named in zip(clusters, found, naming, strict=True)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +353,7 @@ class Summary:
     mean_purity: float
     impure: int  # best pages below PURITY_FLOOR
     mean_widest: float  # mean coverage of the pages listing most of each one's articles
+    mean_found: float  # mean share of its articles listing an entity named with its forms
 
 
 def summarise(results: list[Result]) -> Summary:
@@ -319,6 +369,7 @@ def summarise(results: list[Result]) -> Summary:
         mean_widest=sum(r.widest.coverage(r.articles) for r in paged if r.widest) / len(named)
         if named
         else 0.0,
+        mean_found=sum(r.found_share for r in named) / len(named) if named else 0.0,
     )
 
 
@@ -327,7 +378,7 @@ def report_lines(results: list[Result], *, verbose: bool = False) -> Iterator[st
     coverage as ``resolution coverage 0.NNN``."""
     yield (
         f"{'entity':<30} {'kind':<4} {'articles':>8} {'coverage':>8} {'purity':>7} "
-        f"{'split':>5}  best page"
+        f"{'split':>5} {'found':>6}  best page"
     )
     for r in results:
         head = f"{r.cluster.name:<30} {r.cluster.kind:<4} {r.articles:>8}"
@@ -336,10 +387,13 @@ def report_lines(results: list[Result], *, verbose: bool = False) -> Iterator[st
             continue
         best = r.best
         if best is None:
-            yield f"{head} {0:>8.3f} {'-':>7} {0:>5}  no page lists any of its articles"
+            yield (
+                f"{head} {0:>8.3f} {'-':>7} {0:>5} {r.found_share:>6.3f}  "
+                "no page lists any of its articles"
+            )
             continue
         yield (
-            f"{head} {r.coverage:>8.3f} {best.purity:>7.3f} {r.split:>5}  "
+            f"{head} {r.coverage:>8.3f} {best.purity:>7.3f} {r.split:>5} {r.found_share:>6.3f}  "
             f"#{best.entity_id} {best.name} ({best.kind}, {best.size} articles)"
         )
         if verbose:
@@ -350,6 +404,10 @@ def report_lines(results: list[Result], *, verbose: bool = False) -> Iterator[st
                     f"{page.shared}/{page.size} articles, overlap {page.overlap(r.articles):.3f}"
                 )
     s = summarise(results)
+    yield (
+        "articles listing an entity named with one of its forms (about the most that merging "
+        f"stored entities alone can reach): mean {s.mean_found:.3f}"
+    )
     yield (
         f"pages listing most of each one's articles, whatever else they list (a country's page "
         f"for its leaders): mean coverage {s.mean_widest:.3f}"
