@@ -4,7 +4,9 @@ A list of real-world entities (a clusters file) gives each one its surface forms
 corpus really uses for it, unambiguous ones only. Its articles are the stored articles whose title
 or body contains one of those forms as whole words, compared on normalised text with attached
 proclitics allowed (و ف ب ل ك and their combinations, and لل for ل + ال). Its best page is the
-stored entity whose appearances cover most of those articles:
+stored entity whose articles are most nearly its articles: the highest overlap
+|page ∩ its articles| / |page ∪ its articles|, so that the page of a country its people are
+always named with (روسيا for بوتين) does not pass for theirs. Then:
 
 - coverage = |page ∩ its articles| / |its articles|: how much of it a reader finds on one page;
 - purity = |page ∩ its articles| / |page's articles|: how much of the page is about it.
@@ -19,13 +21,14 @@ import json
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import regex
 from django.db import connection
 
 from newsroom.articles.models import Article
-from newsroom.entities.models import ArticleEntity, Entity
+from newsroom.entities.models import Alias, ArticleEntity, Entity
 from newsroom.nlp.text import clitic_analyses, normalize_letters
 
 KINDS = ("PERS", "ORG", "LOC", "MISC")
@@ -144,19 +147,26 @@ class FormMatcher:
                 for form in names:
                     first, *rest = name_words(form)
                     self._index.setdefault(first, []).append((tuple(rest), number, excluded))
+        # The forms a word of the text may begin, through each of its readings (cached: words
+        # repeat, and most begin none).
+        self._entries = lru_cache(maxsize=500_000)(self._begun_by)
+
+    def _begun_by(self, word: str) -> tuple[tuple[tuple[str, ...], int, bool], ...]:
+        return tuple(
+            entry for reading, _ in clitic_analyses(word) for entry in self._index.get(reading, ())
+        )
 
     def clusters_in(self, text: str) -> set[int]:
         """Indexes of the clusters one of whose forms the text contains."""
         words = name_words(text)
-        index = self._index
+        entries = self._entries
         found: list[tuple[int, int, int]] = []  # (cluster, first word, word after)
         excluded: list[tuple[int, int, int]] = []
         for i, word in enumerate(words):
-            for reading, _ in clitic_analyses(word):
-                for rest, number, exclusion in index.get(reading, ()):
-                    end = i + 1 + len(rest)
-                    if tuple(words[i + 1 : end]) == rest:
-                        (excluded if exclusion else found).append((number, i, end))
+            for rest, number, exclusion in entries(word):
+                end = i + 1 + len(rest)
+                if tuple(words[i + 1 : end]) == rest:
+                    (excluded if exclusion else found).append((number, i, end))
         return {
             number
             for number, start, end in found
@@ -171,7 +181,8 @@ def cluster_articles(
     matcher = FormMatcher(clusters)
     found: list[set[int]] = [set() for _ in clusters]
     for pk, title, body in articles:
-        for number in matcher.clusters_in(f"{title}\n{body}"):
+        # apart: a name does not run on from the end of the title into the body
+        for number in matcher.clusters_in(title) | matcher.clusters_in(body):
             found[number].add(pk)
     return found
 
@@ -192,6 +203,11 @@ class Page:
     def coverage(self, articles: int) -> float:
         return self.shared / articles if articles else 0.0
 
+    def overlap(self, articles: int) -> float:
+        """|page ∩ articles| / |page ∪ articles| (Jaccard): 1.0 when they are the same."""
+        union = self.size + articles - self.shared
+        return self.shared / union if union else 0.0
+
     @property
     def purity(self) -> float:
         return self.shared / self.size if self.size else 0.0
@@ -203,6 +219,10 @@ class Result:
     articles: int
     pages: list[Page]  # best first
     split: int
+    widest: Page | None = None  # the page listing most of its articles, whatever else it lists
+    # its articles listing some entity named (or aliased) with one of its forms: the most that
+    # merging the stored entities alone could put on one page
+    found: int = 0
 
     @property
     def best(self) -> Page | None:
@@ -212,10 +232,14 @@ class Result:
     def coverage(self) -> float:
         return self.best.coverage(self.articles) if self.best else 0.0
 
+    @property
+    def found_share(self) -> float:
+        return self.found / self.articles if self.articles else 0.0
+
 
 def pages_sharing(article_ids: set[int], minimum: int) -> list[Page]:
-    """The entities listing at least ``minimum`` of the articles, best first: most of them
-    shared, then the purer (smaller) page, then the older entity."""
+    """The entities listing at least ``minimum`` of the articles, best first: the highest
+    overlap with them, then the most of them, then the smaller page, then the older entity."""
     appearances = ArticleEntity._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -238,15 +262,29 @@ def pages_sharing(article_ids: set[int], minimum: int) -> list[Page]:
         for pk, n in shared.items()
         if pk in entities
     ]
-    pages.sort(key=lambda p: (-p.shared, p.size, p.entity_id))
-    return pages
+    return best_first(pages, len(article_ids))
 
 
-def measure_cluster(cluster: Cluster, article_ids: set[int]) -> Result:
+def best_first(pages: list[Page], articles: int) -> list[Page]:
+    """Pages by overlap with a real-world entity's ``articles``, then by articles shared, then
+    the smaller page, then the older entity."""
+    return sorted(pages, key=lambda p: (-p.overlap(articles), -p.shared, p.size, p.entity_id))
+
+
+def widest(pages: list[Page]) -> Page | None:
+    """The page listing most of the articles, whatever else it lists."""
+    return min(pages, key=lambda p: (-p.shared, p.size, p.entity_id), default=None)
+
+
+def measure_cluster(
+    cluster: Cluster, article_ids: set[int], naming: set[int] | frozenset[int] = frozenset()
+) -> Result:
+    """A real-world entity's pages among the entities listing its articles; ``naming`` are
+    the entities whose name or an alias contains one of its forms."""
     if not article_ids:
         return Result(cluster, 0, [], 0)
-    # Only pages holding 5 % of the articles are fetched: the best page is always among them
-    # unless no page holds 5 %, and then the pages holding any are fetched.
+    # Only pages holding 5 % of the articles are fetched (a page holding fewer overlaps less
+    # than 0.05); when none does, the pages holding any.
     pages = pages_sharing(article_ids, math.ceil(SPLIT_SHARE * len(article_ids)))
     if not pages:
         pages = pages_sharing(article_ids, 1)[:3]
@@ -256,7 +294,41 @@ def measure_cluster(cluster: Cluster, article_ids: set[int]) -> Result:
         for page in pages
         if page.shared >= SPLIT_SHARE * len(article_ids) and matcher.clusters_in(page.name)
     )
-    return Result(cluster, len(article_ids), pages, split)
+    return Result(
+        cluster,
+        len(article_ids),
+        pages,
+        split,
+        widest(pages),
+        articles_listing(naming, article_ids),
+    )
+
+
+def articles_listing(entity_ids: set[int], article_ids: set[int]) -> int:
+    """How many of the articles list at least one of the entities."""
+    if not entity_ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(DISTINCT article_id) FROM {ArticleEntity._meta.db_table}"
+            " WHERE entity_id = ANY(%s) AND article_id = ANY(%s)",
+            [sorted(entity_ids), sorted(article_ids)],
+        )
+        return cursor.fetchone()[0]
+
+
+def entities_naming(clusters: list[Cluster]) -> list[set[int]]:
+    """For each cluster, the stored entities whose name or one of whose aliases contains one of
+    its forms (as in article text: whole words, proclitics allowed, excluded names not)."""
+    matcher = FormMatcher(clusters)
+    found: list[set[int]] = [set() for _ in clusters]
+    names = Entity.objects.values_list("pk", "name").iterator(chunk_size=5000)
+    aliases = Alias.objects.values_list("entity_id", "text").iterator(chunk_size=5000)
+    for rows in (names, aliases):
+        for pk, name in rows:
+            for number in matcher.clusters_in(name):
+                found[number].add(pk)
+    return found
 
 
 def stored_articles(chunk: int = 2000) -> Iterator[tuple[int, str, str]]:
@@ -266,7 +338,11 @@ def stored_articles(chunk: int = 2000) -> Iterator[tuple[int, str, str]]:
 def measure(clusters: list[Cluster]) -> list[Result]:
     """Each cluster's articles among the stored ones, and its pages."""
     found = cluster_articles(clusters, stored_articles())
-    return [measure_cluster(c, ids) for c, ids in zip(clusters, found, strict=True)]
+    naming = entities_naming(clusters)
+    return [
+        measure_cluster(c, ids, named)
+        for c, ids, named in zip(clusters, found, naming, strict=True)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +352,8 @@ class Summary:
     mean_coverage: float
     mean_purity: float
     impure: int  # best pages below PURITY_FLOOR
+    mean_widest: float  # mean coverage of the pages listing most of each one's articles
+    mean_found: float  # mean share of its articles listing an entity named with its forms
 
 
 def summarise(results: list[Result]) -> Summary:
@@ -288,6 +366,10 @@ def summarise(results: list[Result]) -> Summary:
         mean_coverage=sum(r.coverage for r in named) / len(named) if named else 0.0,
         mean_purity=sum(r.best.purity for r in paged) / len(paged) if paged else 0.0,
         impure=sum(1 for r in paged if r.best.purity < PURITY_FLOOR),
+        mean_widest=sum(r.widest.coverage(r.articles) for r in paged if r.widest) / len(named)
+        if named
+        else 0.0,
+        mean_found=sum(r.found_share for r in named) / len(named) if named else 0.0,
     )
 
 
@@ -296,7 +378,7 @@ def report_lines(results: list[Result], *, verbose: bool = False) -> Iterator[st
     coverage as ``resolution coverage 0.NNN``."""
     yield (
         f"{'entity':<30} {'kind':<4} {'articles':>8} {'coverage':>8} {'purity':>7} "
-        f"{'split':>5}  best page"
+        f"{'split':>5} {'found':>6}  best page"
     )
     for r in results:
         head = f"{r.cluster.name:<30} {r.cluster.kind:<4} {r.articles:>8}"
@@ -305,10 +387,13 @@ def report_lines(results: list[Result], *, verbose: bool = False) -> Iterator[st
             continue
         best = r.best
         if best is None:
-            yield f"{head} {0:>8.3f} {'-':>7} {0:>5}  no page lists any of its articles"
+            yield (
+                f"{head} {0:>8.3f} {'-':>7} {0:>5} {r.found_share:>6.3f}  "
+                "no page lists any of its articles"
+            )
             continue
         yield (
-            f"{head} {r.coverage:>8.3f} {best.purity:>7.3f} {r.split:>5}  "
+            f"{head} {r.coverage:>8.3f} {best.purity:>7.3f} {r.split:>5} {r.found_share:>6.3f}  "
             f"#{best.entity_id} {best.name} ({best.kind}, {best.size} articles)"
         )
         if verbose:
@@ -316,9 +401,17 @@ def report_lines(results: list[Result], *, verbose: bool = False) -> Iterator[st
                 yield (
                     f"{'':<36}#{page.entity_id} {page.name} ({page.kind}): coverage "
                     f"{page.coverage(r.articles):.3f}, purity {page.purity:.3f}, "
-                    f"{page.shared}/{page.size} articles"
+                    f"{page.shared}/{page.size} articles, overlap {page.overlap(r.articles):.3f}"
                 )
     s = summarise(results)
+    yield (
+        "articles listing an entity named with one of its forms (about the most that merging "
+        f"stored entities alone can reach): mean {s.mean_found:.3f}"
+    )
+    yield (
+        f"pages listing most of each one's articles, whatever else they list (a country's page "
+        f"for its leaders): mean coverage {s.mean_widest:.3f}"
+    )
     yield (
         f"{s.measured} of {s.listed} real-world entities named in the corpus; "
         f"mean purity {s.mean_purity:.3f}; best pages with purity < {PURITY_FLOOR}: {s.impure}"

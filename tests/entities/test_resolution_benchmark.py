@@ -70,6 +70,10 @@ def test_cluster_articles_lists_each_cluster_s_articles():
     clusters = [cluster("بغداد"), cluster("طهران")]
     articles = [(1, "بغداد", ""), (2, "خبر", "من طهران إلى بغداد"), (3, "خبر", "لا شيء")]
     assert rb.cluster_articles(clusters, articles) == [{1, 2}, {2}]
+    # a name does not run on from the title into the body
+    mbs = [cluster("محمد بن سلمان", kind="PERS")]
+    assert rb.cluster_articles(mbs, [(4, "حوار مع محمد", "بن سلمان قال")]) == [set()]
+    assert rb.cluster_articles(mbs, [(5, "حوار", "قال محمد بن سلمان")]) == [{5}]
 
 
 # The clusters file ---------------------------------------------------------------------------
@@ -139,20 +143,43 @@ def test_report_prints_coverage_purity_and_the_mean_coverage_last():
         articles=4,
         pages=[rb.Page(7, "بغداد", "LOC", shared=3, size=4), rb.Page(9, "وبغداد", "LOC", 1, 1)],
         split=2,
+        found=4,
     )
     whole = rb.Result(cluster("طهران"), 2, [rb.Page(8, "طهران", "LOC", 2, 2)], split=1)
     unnamed = rb.Result(cluster("كابول"), 0, [], 0)
     lines = list(rb.report_lines([split, whole, unnamed], verbose=True))
     assert re.search(
-        r"^بغداد\s+LOC\s+4\s+0\.750\s+0\.750\s+2\s+#7 بغداد \(LOC, 4 articles\)$", lines[1]
+        r"^بغداد\s+LOC\s+4\s+0\.750\s+0\.750\s+2\s+1\.000\s+#7 بغداد \(LOC, 4 articles\)$", lines[1]
     )
-    assert "#9 وبغداد (LOC): coverage 0.250, purity 1.000, 1/1 articles" in lines[3]
+    assert "#9 وبغداد (LOC): coverage 0.250, purity 1.000, 1/1 articles, overlap 0.250" in lines[3]
     assert "not named in the corpus" in lines[6]
     assert lines[-2] == (
         "2 of 3 real-world entities named in the corpus; mean purity 0.875; "
         "best pages with purity < 0.75: 0"
     )
+    assert lines[-4].endswith("alone can reach): mean 0.500")  # (4/4 + 0/2) / 2
     assert lines[-1] == "resolution coverage 0.875"  # (0.75 + 1.0) / 2
+
+
+def test_the_best_page_is_the_one_closest_to_its_articles_not_the_country_named_with_it():
+    # 551 articles name the president; his own page lists 282 of them and nothing else, the
+    # country's page 444 of them among 2,897.
+    own = rb.Page(1, "فلاديمير بوتين", "PERS", shared=282, size=282)
+    country = rb.Page(2, "روسيا", "LOC", shared=444, size=2897)
+    assert own.overlap(551) == pytest.approx(282 / 551)
+    assert country.overlap(551) == pytest.approx(444 / (2897 + 551 - 444))
+    assert rb.best_first([country, own], 551) == [own, country]
+    assert rb.widest([own, country]) == country
+    result = rb.Result(
+        cluster("فلاديمير بوتين", kind="PERS"), 551, [own, country], 1, country, found=282
+    )
+    lines = list(rb.report_lines([result]))
+    assert "0.512   1.000     1  0.512  #1 فلاديمير بوتين (PERS, 282 articles)" in lines[1]
+    assert lines[-3].endswith("mean coverage 0.806")  # 444 / 551
+    assert lines[-1] == "resolution coverage 0.512"
+    # equally close pages: the older entity first
+    twin = rb.Page(0, "بوتين", "PERS", shared=282, size=282)
+    assert rb.best_first([own, country, twin], 551) == [twin, own, country]
 
 
 # The command on a tiny corpus ----------------------------------------------------------------
@@ -227,11 +254,12 @@ def test_the_command_imports_then_measures_each_entity_and_ends_with_the_mean(co
     assert len(baghdad) == 4
     page = Entity.objects.get(kind="LOC", key=entity_key("بغداد"))
     shared = page_articles(page) & baghdad
-    kind, articles, coverage, purity, split, pk = entity_line(out, "بغداد")[:6]
+    kind, articles, coverage, purity, split, found, pk = entity_line(out, "بغداد")[:7]
     assert (kind, int(articles), pk) == ("LOC", 4, f"#{page.pk}")
     assert float(coverage) == pytest.approx(len(shared) / 4, abs=5e-4)
     assert float(purity) == pytest.approx(len(shared) / len(page_articles(page)), abs=5e-4)
     assert split == "1"
+    assert float(found) == pytest.approx(len(shared) / 4, abs=5e-4)  # one page names it
     assert "كابول" in out and "not named in the corpus" in out
 
     *_, summary, last = out.splitlines()
@@ -257,8 +285,9 @@ def test_an_entity_split_over_two_pages_loses_coverage_and_a_merged_page_purity(
     other = Entity.objects.create(kind="ORG", name="بغداد", key=entity_key("بغداد"))
     ArticleEntity.objects.filter(entity=page, article_id=baghdad[0]).update(entity=other)
     out = run("--corpus", str(corpus), "--clusters", str(clusters), "--reuse", "--verbose")
-    kind, articles, coverage, purity, split = entity_line(out, "بغداد")[:5]
-    assert (articles, coverage, purity, split) == ("4", "0.750", "1.000", "2")
+    kind, articles, coverage, purity, split, found = entity_line(out, "بغداد")[:6]
+    # both pages are named بغداد: merging them would cover all four articles
+    assert (articles, coverage, purity, split, found) == ("4", "0.750", "1.000", "2", "1.000")
     # --verbose lists the best pages under each entity
     assert f"#{page.pk} بغداد (LOC): coverage 0.750, purity 1.000, 3/3 articles" in out
 
