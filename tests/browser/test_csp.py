@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from newsroom.entities.models import Entity
-from newsroom.nlp import entity_key
+from newsroom.nlp.resolve import name_key
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ def test_pages_and_their_scripts_work_under_the_content_security_policy(
     )
     settings.ARTICLES_PER_PAGE = 3
     seed = next(r.article for r in demo if r.label == "article-00.txt")
-    iraq = Entity.objects.get(kind="LOC", key=entity_key("العراق"))
+    iraq = Entity.objects.get(kind="LOC", key=name_key("LOC", "العراق"))
 
     page.goto(live_server.url + seed.get_absolute_url())
     page.locator(".article-body a[data-preview]").first.hover()

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from newsroom.entities.models import Entity
-from newsroom.nlp import entity_key
+from newsroom.nlp.resolve import name_key
 
 pytestmark = pytest.mark.browser
 
@@ -13,7 +13,7 @@ def test_a_reader_clicks_a_place_in_the_seed_article(page, live_server, demo, tm
     page.goto(live_server.url + seed.get_absolute_url())
     assert page.locator("html").get_attribute("dir") == "rtl"
 
-    baghdad = Entity.objects.get(kind="LOC", key=entity_key("بغداد"))
+    baghdad = Entity.objects.get(kind="LOC", key=name_key("LOC", "بغداد"))
     link = page.locator(f'.article-body a.ent-loc[href="{baghdad.get_absolute_url()}"]').first
     assert link.inner_text() == "بغداد"
     # Highlighted places look different from plain text: a background and a dashed underline.

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from newsroom.entities.models import Entity
-from newsroom.nlp import entity_key
+from newsroom.nlp.resolve import name_key
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,7 @@ def _seed(demo):
 
 def test_hovering_and_focusing_a_highlight_shows_a_preview_card(page, live_server, demo):
     page.goto(live_server.url + _seed(demo).get_absolute_url())
-    kuwait = Entity.objects.get(kind="LOC", key=entity_key("الكويت"))
+    kuwait = Entity.objects.get(kind="LOC", key=name_key("LOC", "الكويت"))
     link = page.locator(f'.article-body a[href="{kuwait.get_absolute_url()}"]').first
     card = page.locator("#entity-preview")
 
@@ -47,7 +47,7 @@ def test_hovering_and_focusing_a_highlight_shows_a_preview_card(page, live_serve
 
 def test_more_articles_on_an_entity_page_load_in_place(page, live_server, demo, settings):
     settings.ARTICLES_PER_PAGE = 4
-    iraq = Entity.objects.get(kind="LOC", key=entity_key("العراق"))
+    iraq = Entity.objects.get(kind="LOC", key=name_key("LOC", "العراق"))
     page.goto(live_server.url + iraq.get_absolute_url())
     items = page.locator("#articles > li:not(.more)")
     assert items.count() == 4
@@ -75,7 +75,7 @@ def test_the_layout_holds_at_phone_and_desktop_widths(browser, live_server, demo
     page = context.new_page()
     SHOTS.mkdir(parents=True, exist_ok=True)
     seed = _seed(demo)
-    iraq = Entity.objects.get(kind="LOC", key=entity_key("العراق"))
+    iraq = Entity.objects.get(kind="LOC", key=name_key("LOC", "العراق"))
     for name, path in [
         ("article", seed.get_absolute_url()),
         ("entity", iraq.get_absolute_url()),

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from newsroom.articles.models import Article
 from newsroom.entities.models import Entity, Mention
-from newsroom.nlp import entity_key
+from newsroom.nlp.resolve import name_key
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def _get(client, url: str, **params) -> tuple[int, dict]:
 
 
 def _entity(name: str, kind: str) -> Entity:
-    return Entity.objects.get(kind=kind, key=entity_key(name))
+    return Entity.objects.get(kind=kind, key=name_key(kind, name))
 
 
 @pytest.fixture

@@ -7,14 +7,14 @@ import pytest
 from django.urls import reverse
 
 from newsroom.entities.models import Entity
-from newsroom.nlp import entity_key
+from newsroom.nlp.resolve import name_key
 from newsroom.reader import charts
 
 pytestmark = pytest.mark.django_db
 
 
 def _entity(name: str, kind: str) -> Entity:
-    return Entity.objects.get(kind=kind, key=entity_key(name))
+    return Entity.objects.get(kind=kind, key=name_key(kind, name))
 
 
 def test_the_entity_page_shows_aliases_timeline_and_co_mentions(client, demo):

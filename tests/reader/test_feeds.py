@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from newsroom.articles.models import Article
 from newsroom.entities.models import Entity
-from newsroom.nlp import entity_key
+from newsroom.nlp.resolve import name_key
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _entity(name: str, kind: str) -> Entity:
-    return Entity.objects.get(kind=kind, key=entity_key(name))
+    return Entity.objects.get(kind=kind, key=name_key(kind, name))
 
 
 def _feed(client, entity: Entity) -> ET.Element:

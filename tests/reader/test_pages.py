@@ -8,7 +8,7 @@ from django.urls import reverse
 from newsroom.articles.ingest import Outcome
 from newsroom.articles.models import Article
 from newsroom.entities.models import Entity, Mention
-from newsroom.nlp import entity_key
+from newsroom.nlp.resolve import name_key
 from tests.conftest import SEED_ENTITIES
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_the_seed_article_highlights_its_actors_and_places(client, demo):
     assert 'dir="rtl"' in html
     links = re.findall(r'<a class="ent ent-(\w+)" href="(/entities/\d+/)"[^>]*>([^<]+)</a>', html)
     for name, kind in SEED_ENTITIES.items():
-        entity = Entity.objects.get(kind=kind, key=entity_key(name))
+        entity = Entity.objects.get(kind=kind, key=name_key(kind, name))
         hits = [link for link in links if link[1] == entity.get_absolute_url()]
         assert hits, f"{name} is not highlighted"
         assert all(css == kind.lower() for css, _, _ in hits)
@@ -61,7 +61,7 @@ def test_the_seed_article_highlights_its_actors_and_places(client, demo):
 
 def test_each_seed_entity_page_lists_every_demo_article_mentioning_it(client, demo):
     for name, kind in SEED_ENTITIES.items():
-        entity = Entity.objects.get(kind=kind, key=entity_key(name))
+        entity = Entity.objects.get(kind=kind, key=name_key(kind, name))
         article_ids = set(Mention.objects.filter(entity=entity).values_list("article", flat=True))
         assert len(article_ids) >= 2, f"{name} links no other demo article"
         response = client.get(entity.get_absolute_url())
@@ -74,7 +74,7 @@ def test_each_seed_entity_page_lists_every_demo_article_mentioning_it(client, de
 
 
 def test_the_entity_page_quotes_the_sentence_with_the_mention_highlighted(client, demo):
-    kuwait = Entity.objects.get(kind="LOC", key=entity_key("الكويت"))
+    kuwait = Entity.objects.get(kind="LOC", key=name_key("LOC", "الكويت"))
     html = client.get(kuwait.get_absolute_url()).content.decode()
     quotes = re.findall(r'<blockquote class="quote">(.*?)</blockquote>', html, re.S)
     assert quotes
