@@ -118,7 +118,7 @@ def link_articles(
         ArticleEntity,
         APPEARANCE_COLUMNS,
         [
-            (article.pk, pk, article.published_at, count)
+            (article.pk, pk, article.published_at or article.created_at, count)
             for article, _ in items
             for pk, count in per_entity[article.pk].items()
         ],
@@ -142,7 +142,7 @@ MENTION_COLUMNS = (
     "sentence_start",
     "sentence_end",
 )
-APPEARANCE_COLUMNS = ("article_id", "entity_id", "published_at", "mentions")
+APPEARANCE_COLUMNS = ("article_id", "entity_id", "placed_at", "mentions")
 
 
 def insert_rows(model, columns: Sequence[str], rows: Sequence[tuple]) -> None:
@@ -295,10 +295,10 @@ def refresh_article_counts(entity_ids: Iterable[int]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {appearance} WHERE entity_id = ANY(%s)", [ids])
         cursor.execute(
-            f"INSERT INTO {appearance} (article_id, entity_id, published_at, mentions)"
-            f" SELECT m.article_id, m.entity_id, a.published_at, count(*)"
+            f"INSERT INTO {appearance} (article_id, entity_id, placed_at, mentions)"
+            f" SELECT m.article_id, m.entity_id, a.placed_at, count(*)"
             f" FROM {mention} m JOIN {article} a ON a.id = m.article_id"
-            f" WHERE m.entity_id = ANY(%s) GROUP BY m.article_id, m.entity_id, a.published_at",
+            f" WHERE m.entity_id = ANY(%s) GROUP BY m.article_id, m.entity_id, a.placed_at",
             [ids],
         )
         cursor.execute(
