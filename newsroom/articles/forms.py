@@ -52,9 +52,16 @@ class UploadForm(forms.Form):
             },
             format="%Y-%m-%d %H:%M",
         ),
-        help_text=_("سنة-شهر-يوم، والوقت اختياري (ساعة:دقيقة، 24 ساعة)، مثل 2026-11-30 14:30"),
+        # The examples are isolated left to right (U+2066 … U+2069), so the date stays before
+        # the time inside the Arabic sentence.
+        help_text=_(
+            "سنة-شهر-يوم، والوقت اختياري (ساعة:دقيقة، 24 ساعة)، مثل \u20662026-11-30 14:30\u2069"
+        ),
         error_messages={
-            "invalid": _("اكتب التاريخ بالصيغة سنة-شهر-يوم، مثل 2026-11-30 أو 2026-11-30 14:30.")
+            "invalid": _(
+                "اكتب التاريخ بالصيغة سنة-شهر-يوم، مثل \u20662026-11-30\u2069 "
+                "أو \u20662026-11-30 14:30\u2069."
+            )
         },
     )
     url = forms.URLField(label=_("الرابط"), required=False, assume_scheme="https")
