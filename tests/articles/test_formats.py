@@ -10,7 +10,7 @@ import pytest
 
 from newsroom.articles import formats
 from newsroom.articles.formats import Limits, decode, detect_encoding, parse_file, parse_stream
-from newsroom.articles.ingest import ArticleDraft, Outcome, RefusedError
+from newsroom.articles.ingest import ArticleDraft, IngestResult, Outcome, RefusedError
 from tests.articles.conftest import FIXTURES
 
 TITLE = "افتتاح محطة جديدة لتحلية المياه في البصرة"
@@ -354,3 +354,19 @@ def test_cap_items_stops_reading_with_one_line():
 
 def test_parse_file_uses_the_settings_limits():
     assert isinstance(parse_file("a.txt", "ع\nن".encode())[0], ArticleDraft)
+
+
+@pytest.mark.parametrize("content", [b"", b"  \n\n", "\ufeff\n".encode()])
+def test_an_empty_file_in_a_zip_is_refused_as_an_empty_file(content):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("empty.txt", content)
+        zf.writestr("empty.json", b"")
+        zf.writestr("full.txt", "عنوان\nنص المقال.".encode())
+    results = parse_file("bundle.zip", archive.getvalue())
+    reasons = {r.label: r.reason for r in results if isinstance(r, IngestResult)}
+    assert reasons == {
+        "bundle.zip/empty.txt": "الملف فارغ.",
+        "bundle.zip/empty.json": "الملف فارغ.",
+    }
+    assert [d.title for d in results if isinstance(d, ArticleDraft)] == ["عنوان"]
