@@ -297,7 +297,7 @@ def test_a_zip_bomb_is_refused_without_being_expanded(monkeypatch):
 def test_a_zip_with_too_many_entries_is_refused_without_being_expanded(monkeypatch):
     archive = _zip({f"{n}.txt": "عنوان\nنص".encode() for n in range(6)})
     monkeypatch.setattr(zipfile.ZipFile, "open", None)
-    assert "فيه 6 ملفًا، والحد 5" in reasons(parse("many.zip", archive))[0]
+    assert "فيه 6 ملفات، والحد 5" in reasons(parse("many.zip", archive))[0]
 
 
 def test_a_zip_whose_header_understates_its_size_is_not_trusted():
@@ -349,7 +349,7 @@ def test_an_overlong_jsonl_line_is_skipped_alone(settings):
 def test_cap_items_stops_reading_with_one_line():
     items = list(formats.cap_items(iter(range(10)), 3))
     assert items[:3] == [0, 1, 2]
-    assert len(items) == 4 and "3 عنصر على الأكثر" in items[3].reason
+    assert len(items) == 4 and "3 عناصر على الأكثر" in items[3].reason
 
 
 def test_parse_file_uses_the_settings_limits():
