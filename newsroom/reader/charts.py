@@ -18,9 +18,11 @@ class Bar:
 
 @dataclass(frozen=True, slots=True)
 class Tick:
-    """A date on the axis, at the centre of its period's bar (``x``, in chart units)."""
+    """A date on the axis, at the centre of its period's bar (``x``, in chart units;
+    ``percent``, of the chart's width from its left edge)."""
 
     x: float
+    percent: float
     day: date
     end: bool  # the first or the last period (labelled at every width)
 
@@ -82,5 +84,5 @@ def _ticks(periods: list[date], slot: float, width: int, wanted: int, rtl: bool)
     for i in picked:
         centre = (i + 0.5) * slot
         x = width - centre if rtl else centre
-        out.append(Tick(x=round(x, 2), day=periods[i], end=i in (0, last)))
+        out.append(Tick(round(x, 2), round(100 * x / width, 2), periods[i], i in (0, last)))
     return out
