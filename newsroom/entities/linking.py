@@ -282,6 +282,23 @@ def _sentence_of(bounds: Sequence[tuple[int, int]], offset: int) -> tuple[int, i
     return offset, offset
 
 
+def refresh_placed_at(article_ids: Iterable[int]) -> int:
+    """Copy the articles' placed_at into their appearances again (after their date was edited);
+    how many appearances changed."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return 0
+    appearance = ArticleEntity._meta.db_table
+    article = ArticleEntity._meta.get_field("article").related_model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {appearance} x SET placed_at = a.placed_at FROM {article} a"
+            f" WHERE a.id = x.article_id AND a.id = ANY(%s) AND x.placed_at <> a.placed_at",
+            [ids],
+        )
+        return cursor.rowcount
+
+
 def refresh_article_counts(entity_ids: Iterable[int]) -> None:
     """Rebuild these entities' appearances from their mentions and recount their articles (after
     curation moved or removed mentions wholesale)."""

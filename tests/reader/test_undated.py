@@ -94,3 +94,28 @@ def test_the_newest_first_lists_are_read_from_their_indexes(undated_upload):
     kuwait = Entity.objects.get(name="الكويت")
     entity = selectors._appearances([kuwait.pk]).order_by("-placed_at", "-article_id")
     assert "appearance_newest_idx" in _plan(entity.values("article_id")[:20])
+
+
+def test_dating_an_undated_article_in_the_admin_moves_it_on_entity_pages(
+    client, django_user_model, undated_upload
+):
+    client.force_login(django_user_model.objects.create_superuser("boss", password="x"))
+    response = client.post(
+        reverse("admin:articles_article_change", args=[undated_upload.pk]),
+        {
+            "title": undated_upload.title,
+            "body": undated_upload.body,
+            "published_at_0": "2019-06-01",
+            "published_at_1": "10:00",
+            "url": "",
+        },
+    )
+    assert response.status_code == 302
+    article = Article.objects.get(pk=undated_upload.pk)
+    assert article.placed_at == article.published_at
+    placed = set(ArticleEntity.objects.filter(article=article).values_list("placed_at", flat=True))
+    assert placed == {article.published_at}
+    kuwait = Entity.objects.get(name="الكويت")
+    page = client.get(kuwait.get_absolute_url()).content.decode()
+    first = page.partition('<ol class="mention-list" id="articles">')[2].partition("</li>")[0]
+    assert undated_upload.title not in first
