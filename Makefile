@@ -5,25 +5,33 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint browser stop clean
+.PHONY: install run test lint browser stop clean catalogue
+
+PIP := $(PY) -m pip --quiet --quiet --disable-pip-version-check
 
 $(STAMP): pyproject.toml
+	@echo "Setting up .venv (the first time: about 1 GB to download, 1.9 GB on disk; a few minutes)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	@$(PIP) install --upgrade pip
 	@# torch first and pinned: a CPU build; an unpinned resolve would pull a multi-GB CUDA build.
-	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[dev]'
+	@$(PIP) install torch==2.13.0
+	@$(PIP) install -e '.[dev]'
 	@touch $(STAMP)
+	@echo ".venv ready"
 
-install: $(STAMP)
+# The Arabic interface catalogue (plural forms), compiled with Babel: no GNU gettext needed.
+catalogue: $(STAMP)
+	@$(PY) -m newsroom.catalogue
+
+install: $(STAMP) catalogue
 
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
-	$(PY) manage.py create_demo_editor
+	@$(PY) manage.py migrate --noinput --verbosity 0
+	@$(PY) manage.py load_demo
+	@$(PY) manage.py create_demo_editor --address http://127.0.0.1:$(PORT)/
 	@# A task worker (background uploads) runs beside the server and stops when it stops;
 	@# a run cut short is picked up again by the next worker.
-	$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	@$(PY) manage.py db_worker --no-reload --interval 1 --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

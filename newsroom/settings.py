@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
+    "newsroom.apps.TasksDatabaseConfig",
     "newsroom.articles",
     "newsroom.entities",
     "newsroom.reader",

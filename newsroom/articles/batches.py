@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from newsroom.articles.ingest import ArticleDraft, IngestResult, Outcome, ingest_article
 from newsroom.articles.models import UploadBatch, UploadItem
@@ -178,7 +179,12 @@ def _process(claimed: UploadItem) -> None:
                 result = IngestResult(
                     Outcome.REFUSED,
                     item.label,
-                    reason=f"تعذّرت معالجته بعد {MAX_ATTEMPTS} محاولات ({why}).",
+                    reason=ngettext(
+                        "تعذّرت معالجته بعد محاولة واحدة (%(why)s).",
+                        "تعذّرت معالجته بعد %(n)s محاولات (%(why)s).",
+                        MAX_ATTEMPTS,
+                    )
+                    % {"n": MAX_ATTEMPTS, "why": why},
                 )
             else:
                 result = ingest_article(draft_from_json(item.draft, item.label))

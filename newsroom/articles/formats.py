@@ -26,6 +26,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import ngettext
 from markdown_it import MarkdownIt
 
 from newsroom.articles.ingest import ArticleDraft, IngestResult, Outcome, RefusedError
@@ -311,14 +312,14 @@ def iter_lines(
             line_no += 1
             if overlong or len(line) > max_line_chars:
                 if not skip_overlong:
-                    raise RefusedError(f"السطر {line_no} أطول من {max_line_chars} حرف.")
+                    raise RefusedError(_line_too_long(line_no, max_line_chars))
                 yield OverlongLine()
             else:
                 yield line + "\n"
             overlong = False
         if len(pending) > max_line_chars:
             if not skip_overlong:
-                raise RefusedError(f"السطر {line_no + 1} أطول من {max_line_chars} حرف.")
+                raise RefusedError(_line_too_long(line_no + 1, max_line_chars))
             pending, overlong = "", True
         if final:
             break
@@ -334,9 +335,14 @@ def iter_lines(
 # --- Single articles: .txt, .md, .html --------------------------------------------------------
 
 
+EMPTY_FILE = "الملف فارغ."
+
+
 def parse_txt(name: str, data: bytes, **metadata: Any) -> ArticleDraft:
     """A .txt file: the first non-empty line is the title, the rest is the body."""
     text = decode(data).lstrip("\ufeff\n\r \t")
+    if not text.strip():
+        raise RefusedError(EMPTY_FILE)
     title, _, body = text.partition("\n")
     return ArticleDraft(title=title, body=body, label=name, **metadata)
 
@@ -739,7 +745,12 @@ def _iter_zip(
         if len(entries) > limits.archive_entries:
             yield refused(
                 name,
-                f"الأرشيف فيه {len(entries)} ملفًا، والحد {limits.archive_entries}؛ لم يُفتح.",
+                ngettext(
+                    "الأرشيف فيه ملف واحد، والحد %(limit)s؛ لم يُفتح.",
+                    "الأرشيف فيه %(n)s ملفات، والحد %(limit)s؛ لم يُفتح.",
+                    len(entries),
+                )
+                % {"n": len(entries), "limit": limits.archive_entries},
             )
             return
         expanded = sum(info.file_size for info in entries)
@@ -806,12 +817,15 @@ def parse_stream(
             yield from _iter_zip(name, stream, limits, metadata)
         elif suffix in SINGLE_PARSERS:
             data = _read_capped(stream, limits.file_bytes, too_big)
+            if not data.strip():
+                raise RefusedError(EMPTY_FILE)
             yield SINGLE_PARSERS[suffix](name, data, **metadata)
         elif suffix == ".json":
             message = f"ملف JSON أكبر من {format_size(limits.archive_bytes)}؛ استعمل ‎.jsonl‎."
-            yield from _iter_json(
-                name, _read_capped(stream, limits.archive_bytes, message), metadata
-            )
+            data = _read_capped(stream, limits.archive_bytes, message)
+            if not data.strip():
+                raise RefusedError(EMPTY_FILE)
+            yield from _iter_json(name, data, metadata)
         elif suffix in (".jsonl", ".ndjson", ".csv"):
             # Room for the longest article with every character escaped as \\uXXXX.
             max_line = settings.MAX_ARTICLE_CHARS * 6 + 64 * 1024
@@ -860,6 +874,12 @@ def iter_paths(
                 yield from parse_stream(label, stream, limits=limits, metadata=metadata)
 
 
+def _line_too_long(line_no: int, limit: int) -> str:
+    return ngettext(
+        "السطر %(line)s أطول من حرف واحد.", "السطر %(line)s أطول من %(n)s حرف.", limit
+    ) % {"line": line_no, "n": limit}
+
+
 def cap_items(items: Iterable[Parsed], max_items: int) -> Iterator[Parsed]:
     """At most `max_items` items; one refusal line says the rest was not read."""
     iterator = iter(items)
@@ -867,5 +887,10 @@ def cap_items(items: Iterable[Parsed], max_items: int) -> Iterator[Parsed]:
     if next(iterator, None) is not None:
         yield refused(
             "(بقية الرفع)",
-            f"توقّفت القراءة: الرفع الواحد يقبل {max_items} عنصر على الأكثر، ولم يُقرأ الباقي.",
+            ngettext(
+                "توقّفت القراءة: الرفع الواحد يقبل عنصرًا واحدًا على الأكثر، ولم يُقرأ الباقي.",
+                "توقّفت القراءة: الرفع الواحد يقبل %(n)s عناصر على الأكثر، ولم يُقرأ الباقي.",
+                max_items,
+            )
+            % {"n": max_items},
         )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.text import format_lazy
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.articles.formats import SUPPORTED_SUFFIXES
@@ -24,6 +24,9 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
+    # Django refuses a request with more files than this (DATA_UPLOAD_MAX_NUMBER_FILES).
+    max_files = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+
     title = forms.CharField(label=_("العنوان"), max_length=500, required=False)
     body = forms.CharField(
         label=_("نص المقال"), widget=forms.Textarea(attrs={"rows": 12}), required=False
@@ -34,40 +37,36 @@ class UploadForm(forms.Form):
         required=False,
         help_text=_("يُستعمل للمقال الملصق ولكل مقال في الملفات لا يذكر مصدره."),
     )
+    # A text field rather than the browser's date picker, whose labels and order follow the
+    # browser's language: the Arabic hint shows the one format expected, in Western digits.
     published_at = forms.DateTimeField(
         label=_("تاريخ النشر"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"],
+        widget=forms.DateTimeInput(
+            attrs={
+                "dir": "ltr",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "placeholder": "2026-11-30 14:30",
+            },
+            format="%Y-%m-%d %H:%M",
+        ),
+        # The examples are isolated left to right (U+2066 … U+2069), so the date stays before
+        # the time inside the Arabic sentence.
+        help_text=_(
+            "سنة-شهر-يوم، والوقت اختياري (ساعة:دقيقة، 24 ساعة)، مثل \u20662026-11-30 14:30\u2069"
+        ),
+        error_messages={
+            "invalid": _(
+                "اكتب التاريخ بالصيغة سنة-شهر-يوم، مثل \u20662026-11-30\u2069 "
+                "أو \u20662026-11-30 14:30\u2069."
+            )
+        },
     )
     url = forms.URLField(label=_("الرابط"), required=False, assume_scheme="https")
-    files = MultipleFileField(
-        label=_("ملفات"),
-        required=False,
-        help_text=format_lazy(
-            _(
-                "ملف أو أكثر، حتى 100 ملف في المرة (للمزيد ضعها في أرشيف {zip}). الأنواع: "
-                "{txt} (السطر الأول عنوان المقال)، {md}، {html} (يُستخرج نص المقال)، "
-                "{json} و{jsonl} و{csv} (الحقول {fields})، وأرشيف {zip} أو {gz} لأيّ منها. "
-                "الترميز: {encodings}."
-            ),
-            # Each Latin run is wrapped in left-to-right marks, so the dots stay in place in RTL.
-            **{
-                key: f"\u200e{value}\u200e"
-                for key, value in {
-                    "zip": ".zip",
-                    "gz": ".gz",
-                    "txt": ".txt",
-                    "md": ".md",
-                    "html": ".html",
-                    "json": ".json",
-                    "jsonl": ".jsonl",
-                    "csv": ".csv",
-                    "fields": "title, body, source, published, url",
-                    "encodings": "UTF-8, UTF-16, Windows-1256, ISO-8859-6",
-                }.items()
-            },
-        ),
-    )
+    # The help of this field (the accepted formats, as a list) is in the form's template.
+    files = MultipleFileField(label=_("ملفات"), required=False)
 
     def clean(self):
         data = super().clean()

@@ -14,6 +14,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.utils.translation import ngettext
 
 from newsroom import nlp
 from newsroom.articles.models import Article, Source
@@ -92,10 +93,20 @@ def validate(draft: ArticleDraft) -> ArticleDraft:
         raise RefusedError("العنوان فارغ.")
     if not body:
         raise RefusedError("نص المقال فارغ.")
-    if len(title) > Article._meta.get_field("title").max_length:
-        raise RefusedError("العنوان أطول من 500 حرف.")
-    if len(body) > settings.MAX_ARTICLE_CHARS:
-        raise RefusedError(f"نص المقال أطول من الحد المسموح ({settings.MAX_ARTICLE_CHARS} حرف).")
+    if len(title) > (limit := Article._meta.get_field("title").max_length):
+        raise RefusedError(
+            ngettext("العنوان أطول من حرف واحد.", "العنوان أطول من %(n)s حرف.", limit)
+            % {"n": limit}
+        )
+    if len(body) > (limit := settings.MAX_ARTICLE_CHARS):
+        raise RefusedError(
+            ngettext(
+                "نص المقال أطول من الحد المسموح (حرف واحد).",
+                "نص المقال أطول من الحد المسموح (%(n)s حرف).",
+                limit,
+            )
+            % {"n": limit}
+        )
     url = draft.url.strip()
     if url and not re.match(r"^https?://\S+$", url):
         raise RefusedError("الرابط غير صالح: يجب أن يبدأ بـ http:// أو https://.")

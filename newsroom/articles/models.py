@@ -5,6 +5,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,8 @@ class Source(models.Model):
 
 class ArticleQuerySet(models.QuerySet["Article"]):
     def newest_first(self) -> ArticleQuerySet:
-        return self.order_by(F("published_at").desc(nulls_last=True), "-id")
+        """Newest first by placed_at: an undated article where it was received."""
+        return self.order_by("-placed_at", "-id")
 
     def mentioning(self, entity) -> ArticleQuerySet:
         return self.filter(mentions__entity=entity).distinct()
@@ -54,6 +56,13 @@ class Article(models.Model):
     annotator_version = models.CharField(_("إصدار المعلِّم"), max_length=64, blank=True)
     annotation_error = models.TextField(_("خطأ التعليم"), blank=True)
     created_at = models.DateTimeField(_("أُضيف في"), auto_now_add=True)
+    # Where the article stands in every newest-first list: its publication date or, for an
+    # article without one, when it was received (so a fresh undated upload comes first).
+    placed_at = models.GeneratedField(
+        expression=Coalesce("published_at", "created_at"),
+        output_field=models.DateTimeField(_("تاريخ الترتيب")),
+        db_persist=True,
+    )
     # The title and body as the search index sees them (newsroom.nlp.search.search_text):
     # normalised spelling, clitics off. PostgreSQL's arabic configuration stems them further.
     search_title = models.TextField(editable=False, default="")
@@ -71,9 +80,7 @@ class Article(models.Model):
         verbose_name = _("مقال")
         verbose_name_plural = _("المقالات")
         indexes = [
-            models.Index(
-                F("published_at").desc(nulls_last=True), F("id").desc(), name="article_newest_idx"
-            ),
+            models.Index(F("placed_at").desc(), F("id").desc(), name="article_newest_idx"),
             GinIndex(fields=["search_vector"], name="article_search_idx"),
         ]
 

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from newsroom.entities import curation
@@ -179,7 +181,12 @@ class EntityAdmin(admin.ModelAdmin):
                 else:
                     self.message_user(
                         request,
-                        f"دُمج {len(entities) - 1} كيان في {survivor.name}.",
+                        ngettext(
+                            "دُمج كيان واحد في %(name)s.",
+                            "دُمج %(n)s كيانات في %(name)s.",
+                            len(entities) - 1,
+                        )
+                        % {"n": len(entities) - 1, "name": survivor.name},
                         messages.SUCCESS,
                     )
                 return None
@@ -202,7 +209,14 @@ class EntityAdmin(admin.ModelAdmin):
                 except curation.CurationError as exc:
                     self.message_user(request, str(exc), messages.ERROR)
             self.message_user(
-                request, f"رُفض {len(entities)} كيان ولن يُعلَّم اسمه مجددًا.", messages.SUCCESS
+                request,
+                ngettext(
+                    "رُفض كيان واحد ولن يُعلَّم اسمه مجددًا.",
+                    "رُفض %(n)s كيانات ولن تُعلَّم أسماؤها مجددًا.",
+                    len(entities),
+                )
+                % {"n": len(entities)},
+                messages.SUCCESS,
             )
             return None
         return self._confirm(
@@ -432,5 +446,13 @@ def _start(request: HttpRequest) -> HttpResponse:
     ):
         return HttpResponse("نطاق غير صالح", status=400)
     run = start_reannotation(scope=scope, user=request.user)
-    messages.success(request, f"طُلبت إعادة تعليم {run.total} مقال؛ يتابعها عامل المهام في الخلفية.")
+    if scope == ReannotationRun.Scope.RESOLVE:
+        message = _("طُلبت إعادة ربط الكيانات في الأرشيف؛ يتابعها عامل المهام في الخلفية.")
+    else:
+        message = ngettext(
+            "طُلبت إعادة تعليم مقال واحد؛ يتابعها عامل المهام في الخلفية.",
+            "طُلبت إعادة تعليم %(n)s مقالات؛ يتابعها عامل المهام في الخلفية.",
+            run.total,
+        ) % {"n": run.total}
+    messages.success(request, message)
     return HttpResponseRedirect(reverse("admin:entities_reannotationrun_changelist"))

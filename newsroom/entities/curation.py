@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.http import HttpResponsePermanentRedirect
+from django.utils.translation import ngettext
 
 from newsroom.entities.linking import lock_entities, refresh_article_counts
 from newsroom.entities.models import (
@@ -80,7 +81,10 @@ def rename_entity(*, entity: Entity, name: str, user: User) -> Entity:
     if not name:
         raise CurationError("الاسم فارغ.")
     if len(name) > NAME_MAX_LENGTH:
-        raise CurationError(f"الاسم أطول من {NAME_MAX_LENGTH} حرف.")
+        raise CurationError(
+            ngettext("الاسم أطول من حرف واحد.", "الاسم أطول من %(n)s حرف.", NAME_MAX_LENGTH)
+            % {"n": NAME_MAX_LENGTH}
+        )
     with transaction.atomic():
         lock_entities(exclusive=True)
         entity = _current(entity)

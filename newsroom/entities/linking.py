@@ -211,7 +211,7 @@ def link_articles(
         ArticleEntity,
         APPEARANCE_COLUMNS,
         [
-            (article.pk, pk, article.published_at, count)
+            (article.pk, pk, article.published_at or article.created_at, count)
             for article, _ in items
             for pk, count in per_entity[article.pk].items()
         ],
@@ -236,7 +236,7 @@ MENTION_COLUMNS = (
     "sentence_end",
     "handle",
 )
-APPEARANCE_COLUMNS = ("article_id", "entity_id", "published_at", "mentions")
+APPEARANCE_COLUMNS = ("article_id", "entity_id", "placed_at", "mentions")
 
 
 def insert_rows(model, columns: Sequence[str], rows: Sequence[tuple]) -> None:
@@ -453,6 +453,23 @@ def _sentence_of(bounds: Sequence[tuple[int, int]], offset: int) -> tuple[int, i
     return offset, offset
 
 
+def refresh_placed_at(article_ids: Iterable[int]) -> int:
+    """Copy the articles' placed_at into their appearances again (after their date was edited);
+    how many appearances changed."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return 0
+    appearance = ArticleEntity._meta.db_table
+    article = ArticleEntity._meta.get_field("article").related_model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {appearance} x SET placed_at = a.placed_at FROM {article} a"
+            f" WHERE a.id = x.article_id AND a.id = ANY(%s) AND x.placed_at <> a.placed_at",
+            [ids],
+        )
+        return cursor.rowcount
+
+
 def refresh_article_counts(entity_ids: Iterable[int]) -> None:
     """Rebuild these entities' appearances from their mentions and recount their articles (after
     curation moved or removed mentions wholesale)."""
@@ -466,10 +483,10 @@ def refresh_article_counts(entity_ids: Iterable[int]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {appearance} WHERE entity_id = ANY(%s)", [ids])
         cursor.execute(
-            f"INSERT INTO {appearance} (article_id, entity_id, published_at, mentions)"
-            f" SELECT m.article_id, m.entity_id, a.published_at, count(*)"
+            f"INSERT INTO {appearance} (article_id, entity_id, placed_at, mentions)"
+            f" SELECT m.article_id, m.entity_id, a.placed_at, count(*)"
             f" FROM {mention} m JOIN {article} a ON a.id = m.article_id"
-            f" WHERE m.entity_id = ANY(%s) GROUP BY m.article_id, m.entity_id, a.published_at",
+            f" WHERE m.entity_id = ANY(%s) GROUP BY m.article_id, m.entity_id, a.placed_at",
             [ids],
         )
         cursor.execute(

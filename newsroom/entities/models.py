@@ -133,7 +133,8 @@ class Mention(models.Model):
 
 
 class ArticleEntity(models.Model):
-    """One row per entity per article that mentions it, with the article's date copied in.
+    """One row per entity per article that mentions it, with the article's placed_at (its
+    date, or when it was received) copied in.
 
     Derived from ``Mention`` (linking and curation keep it in step). It lets an entity's
     articles be read newest first straight from an index, and keeps co-mention counts free of
@@ -147,7 +148,7 @@ class ArticleEntity(models.Model):
     entity = models.ForeignKey(
         Entity, on_delete=models.CASCADE, related_name="appearances", db_index=False
     )
-    published_at = models.DateTimeField(null=True, blank=True)
+    placed_at = models.DateTimeField()
     mentions = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -159,7 +160,7 @@ class ArticleEntity(models.Model):
         indexes = [
             models.Index(
                 F("entity"),
-                F("published_at").desc(nulls_last=True),
+                F("placed_at").desc(),
                 F("article").desc(),
                 name="appearance_newest_idx",
             ),

@@ -18,6 +18,7 @@ from django.db.models import F, Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from newsroom import nlp
@@ -65,7 +66,16 @@ def start_reannotation(
         log_action(
             run.created_by,
             CurationLog.Action.REANNOTATE,
-            f"{run.get_scope_display()} ({run.total})",
+            (
+                str(run.get_scope_display())
+                if scope == ReannotationRun.Scope.RESOLVE
+                else ngettext(
+                    "إعادة تعليم مقال واحد (%(scope)s)",
+                    "إعادة تعليم %(n)s مقالات (%(scope)s)",
+                    run.total,
+                )
+                % {"n": run.total, "scope": run.get_scope_display()}
+            ),
             {"run": run.pk, "scope": scope, "total": run.total},
         )
         # The database backend stores the task in this transaction: no run without its task.
@@ -156,8 +166,13 @@ def reannotate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
     modeladmin.message_user(
         request,
         format_html(
-            'بدأت إعادة تعليم {} مقال في الخلفية؛ <a href="{}">تابع التقدّم</a>.',
-            run.total,
+            '{}؛ <a href="{}">تابع التقدّم</a>.',
+            ngettext(
+                "بدأت إعادة تعليم مقال واحد في الخلفية",
+                "بدأت إعادة تعليم %(n)s مقالات في الخلفية",
+                run.total,
+            )
+            % {"n": run.total},
             reverse("admin:entities_reannotationrun_changelist"),
         ),
         messages.SUCCESS,

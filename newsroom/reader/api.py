@@ -24,7 +24,7 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 # What an article summary reads; the text and the search columns stay in the database.
-SUMMARY_FIELDS = ("title", "published_at", "url", "source__name")
+SUMMARY_FIELDS = ("title", "published_at", "placed_at", "url", "source__name")
 
 View = Callable[..., JsonResponse]
 
@@ -111,6 +111,8 @@ def _article_summary(request: HttpRequest, article: Article) -> dict[str, Any]:
         "title": article.title,
         "source": article.source.name if article.source else None,
         "published_at": timezone.localtime(published).isoformat() if published else None,
+        # The date the lists go by: published_at, or when an undated article was received.
+        "placed_at": timezone.localtime(article.placed_at).isoformat(),
         "url": article.url or None,
         "html_url": request.build_absolute_uri(article.get_absolute_url()),
     }

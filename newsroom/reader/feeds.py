@@ -66,7 +66,7 @@ class EntityFeed(Feed):
             to_attr="entity_mentions",
         )
         articles = articles_mentioning([entity.pk]).only(
-            "title", "body", "published_at", "created_at", "source__name"
+            "title", "body", "published_at", "placed_at", "source__name"
         )
         return list(articles.prefetch_related(mentions)[:FEED_ITEMS])
 
@@ -84,8 +84,8 @@ class EntityFeed(Feed):
         return article.published_at
 
     def item_updateddate(self, article: Article) -> datetime:
-        # Atom requires <updated> on every entry; an undated article counts from its import.
-        return article.published_at or article.created_at
+        # Atom requires <updated> on every entry; an undated article counts from its receipt.
+        return article.placed_at
 
     def item_author_name(self, article: Article) -> str | None:
         return article.source.name if article.source else None

@@ -50,7 +50,7 @@ def article_page(
 ) -> Page:
     """One page of the articles naming all of ``entity_ids``, newest first, read in index order
     from the appearances table; ``count`` spares counting when it is known."""
-    ids = _appearances(entity_ids).order_by(F("published_at").desc(nulls_last=True), "-article_id")
+    ids = _appearances(entity_ids).order_by("-placed_at", "-article_id")
     paginator = (
         Paginator(ids.values_list("article_id", flat=True), per_page)
         if count is None
@@ -175,14 +175,13 @@ def co_mentioned(entity: Entity, *, kinds: Sequence[str], limit: int = 10) -> li
 
 def mention_timeline(entities: Sequence[Entity]) -> tuple[dict[date, int], str]:
     """Articles per day (or per week when they span more than 90 days) mentioning all the
-    entities."""
+    entities; an undated article counts on the day it was received, as it is listed."""
 
     def compute() -> dict[date, int]:
         rows = (
             _appearances([e.pk for e in entities])
-            .filter(published_at__isnull=False)
             .order_by()
-            .annotate(day=TruncDay("published_at"))
+            .annotate(day=TruncDay("placed_at"))
             .values_list("day")
             .annotate(n=Count("id"))
         )
@@ -315,9 +314,9 @@ def search_articles(
     if source_id:
         articles = articles.filter(source_id=source_id)
     if date_from:
-        articles = articles.filter(published_at__date__gte=date_from)
+        articles = articles.filter(placed_at__date__gte=date_from)
     if date_to:
-        articles = articles.filter(published_at__date__lte=date_to)
+        articles = articles.filter(placed_at__date__lte=date_to)
     if entity_id:
         articles = articles.filter(
             pk__in=Mention.objects.filter(entity_id=entity_id).values("article_id")
@@ -331,7 +330,7 @@ def search_articles(
         .annotate(rank=SearchRank(F("search_vector"), tsquery))
         .select_related("source")
         .defer("search_title", "search_body")
-        .order_by("-rank", F("published_at").desc(nulls_last=True), "-id")
+        .order_by("-rank", "-placed_at", "-id")
     )
     return ranked, len(candidates)
 
@@ -350,7 +349,7 @@ def _newest_matches(articles: QuerySet[Article], limit: int) -> list[int]:
     its few hundred matches in 3 ms. So the planner's own estimate of the matches picks the
     plan: the index walk for a very common word (its matches come soon), the GIN index
     otherwise, with the other plans switched off for this one query."""
-    newest = articles.order_by(F("published_at").desc(nulls_last=True), "-id")
+    newest = articles.order_by("-placed_at", "-id")
     ids = newest.values_list("pk", flat=True)[:limit]
     alias = articles.db
     sql, params = articles.values("pk").query.sql_with_params()

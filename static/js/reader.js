@@ -67,3 +67,26 @@
   });
   window.addEventListener("resize", function () { if (current && !card.hidden) place(current); });
 })();
+
+// Timeline axis: each date centred under its tick mark, kept inside the chart's width. The
+// positions are the server's (data-x, percent from the left edge); CSS spreads the dates
+// evenly when this does not run.
+(function () {
+  "use strict";
+  const axes = document.querySelectorAll(".timeline-axis");
+  if (!axes.length) return;
+  function place() {
+    axes.forEach(function (axis) {
+      axis.classList.add("placed");
+      const width = axis.clientWidth;
+      axis.querySelectorAll("li").forEach(function (item) {
+        const label = item.offsetWidth;
+        const centre = (parseFloat(item.dataset.x) / 100) * width;
+        const left = Math.max(0, Math.min(width - label, centre - label / 2));
+        item.style.left = left + "px";
+      });
+    });
+  }
+  place();
+  window.addEventListener("resize", place);
+})();

@@ -10,7 +10,7 @@ import pytest
 
 from newsroom.articles import formats
 from newsroom.articles.formats import Limits, decode, detect_encoding, parse_file, parse_stream
-from newsroom.articles.ingest import ArticleDraft, Outcome, RefusedError
+from newsroom.articles.ingest import ArticleDraft, IngestResult, Outcome, RefusedError
 from tests.articles.conftest import FIXTURES
 
 TITLE = "افتتاح محطة جديدة لتحلية المياه في البصرة"
@@ -297,7 +297,7 @@ def test_a_zip_bomb_is_refused_without_being_expanded(monkeypatch):
 def test_a_zip_with_too_many_entries_is_refused_without_being_expanded(monkeypatch):
     archive = _zip({f"{n}.txt": "عنوان\nنص".encode() for n in range(6)})
     monkeypatch.setattr(zipfile.ZipFile, "open", None)
-    assert "فيه 6 ملفًا، والحد 5" in reasons(parse("many.zip", archive))[0]
+    assert "فيه 6 ملفات، والحد 5" in reasons(parse("many.zip", archive))[0]
 
 
 def test_a_zip_whose_header_understates_its_size_is_not_trusted():
@@ -349,8 +349,24 @@ def test_an_overlong_jsonl_line_is_skipped_alone(settings):
 def test_cap_items_stops_reading_with_one_line():
     items = list(formats.cap_items(iter(range(10)), 3))
     assert items[:3] == [0, 1, 2]
-    assert len(items) == 4 and "3 عنصر على الأكثر" in items[3].reason
+    assert len(items) == 4 and "3 عناصر على الأكثر" in items[3].reason
 
 
 def test_parse_file_uses_the_settings_limits():
     assert isinstance(parse_file("a.txt", "ع\nن".encode())[0], ArticleDraft)
+
+
+@pytest.mark.parametrize("content", [b"", b"  \n\n", "\ufeff\n".encode()])
+def test_an_empty_file_in_a_zip_is_refused_as_an_empty_file(content):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("empty.txt", content)
+        zf.writestr("empty.json", b"")
+        zf.writestr("full.txt", "عنوان\nنص المقال.".encode())
+    results = parse_file("bundle.zip", archive.getvalue())
+    reasons = {r.label: r.reason for r in results if isinstance(r, IngestResult)}
+    assert reasons == {
+        "bundle.zip/empty.txt": "الملف فارغ.",
+        "bundle.zip/empty.json": "الملف فارغ.",
+    }
+    assert [d.title for d in results if isinstance(d, ArticleDraft)] == ["عنوان"]

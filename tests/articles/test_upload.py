@@ -172,7 +172,7 @@ def test_an_upload_with_too_many_items_stops_with_one_line(editor_client, settin
     response = editor_client.post(reverse("upload"), {"files": [jsonl(5)]}, follow=True)
     lines = report(response)
     assert len(lines) == 4 and Article.objects.count() == 3
-    assert "3 عنصر على الأكثر" in lines["(بقية الرفع)"][1]
+    assert "3 عناصر على الأكثر" in lines["(بقية الرفع)"][1]
 
 
 def test_a_large_upload_runs_in_the_background_with_a_progress_bar(editor_client, settings):

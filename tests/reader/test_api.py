@@ -14,7 +14,7 @@ from newsroom.nlp.resolve import name_key
 
 pytestmark = pytest.mark.django_db
 
-ARTICLE_KEYS = {"id", "title", "source", "published_at", "url", "html_url"}
+ARTICLE_KEYS = {"id", "title", "source", "published_at", "placed_at", "url", "html_url"}
 ENTITY_KEYS = {"id", "name", "kind", "article_count", "html_url"}
 PAGE_KEYS = {"count", "page", "pages", "next", "previous", "results"}
 

@@ -62,4 +62,4 @@ def test_a_new_article_appears_on_the_timeline_and_among_related(
 
 def _bar(page: str, day: str) -> bool:
     timeline = page.partition('<figure class="timeline">')[2].partition("</figure>")[0]
-    return f"<title>{day} يناير 2020: 1</title>" in timeline
+    return f"<title>{day} يناير 2020: مقال واحد</title>" in timeline

@@ -6,7 +6,7 @@ from django.utils import dateformat, formats
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from newsroom.entities.models import Entity
 
@@ -70,19 +70,39 @@ def segments(segs, preview: bool = False) -> str:
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
 
 
+def _time(moment) -> str:
+    when = template_localtime(moment)
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        dateformat.format(when, "c"),
+        formats.date_format(when, "j F Y"),
+    )
+
+
 @register.simple_tag
-def article_meta(article) -> str:
-    """Source · date line of an article in a list (as the date filter would format it)."""
+def article_meta(article, original: bool = False) -> str:
+    """Source · date line of an article (as the date filter would format it); an undated
+    article says so and gives when it was received, the date it is listed by. ``original``
+    adds the link to the article's own page."""
     parts = []
     if article.source_id:
-        parts.append(conditional_escape(article.source.name))
+        parts.append(format_html("<bdi>{}</bdi>", article.source.name))
     if article.published_at:
-        when = template_localtime(article.published_at)
+        parts.append(_time(article.published_at))
+    else:
         parts.append(
             format_html(
-                '<time datetime="{}">{}</time>',
-                dateformat.format(when, "c"),
-                formats.date_format(when, "j F Y"),
+                '<span class="undated">{} {}</span>',
+                gettext("بلا تاريخ نشر؛ وصل في"),
+                _time(article.placed_at),
+            )
+        )
+    if original and article.url:
+        parts.append(
+            format_html(
+                '<a href="{}" rel="noopener noreferrer nofollow">{}</a>',
+                article.url,
+                gettext("المصدر الأصلي"),
             )
         )
     return format_html('<p class="meta">{}</p>', mark_safe(" · ".join(parts)))  # noqa: S308

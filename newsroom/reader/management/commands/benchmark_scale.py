@@ -161,8 +161,8 @@ class Command(BaseCommand):
                 [offset, base],
             )
             cursor.execute(
-                f"INSERT INTO {appearance} (article_id, entity_id, published_at, mentions)"
-                f" SELECT article_id + %s, entity_id, published_at - %s, mentions"
+                f"INSERT INTO {appearance} (article_id, entity_id, placed_at, mentions)"
+                f" SELECT article_id + %s, entity_id, placed_at - %s, mentions"
                 f" FROM {appearance} WHERE article_id <= %s",
                 [offset, shift, base],
             )

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0003_upload_batches'),
-        ('entities', '0005_drop_redundant_indexes'),
+        ('entities', '0006_appearance_placed_at'),
     ]
 
     operations = [
