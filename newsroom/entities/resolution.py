@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.utils.translation import ngettext
 
 from newsroom.entities import suggestions
 from newsroom.entities.linking import (
@@ -82,7 +83,12 @@ def resolve_archive(*, progress: Progress | None = None, batch: int = 2000) -> S
     if summary.merged:
         CurationLog.objects.create(
             action=CurationLog.Action.RESOLVE,
-            summary=f"دمج تلقائي: {summary.merged} كيان في غيره",
+            summary=ngettext(
+                "دمج تلقائي: كيان واحد في غيره",
+                "دمج تلقائي: %(n)s كيانات في غيرها",
+                summary.merged,
+            )
+            % {"n": summary.merged},
             details={"merged": summary.merged, "pairs": summary.pairs[:500]},
         )
     return summary
