@@ -293,7 +293,7 @@ def test_an_entity_split_over_two_pages_loses_coverage_and_a_merged_page_purity(
 
     # Over-merge: the page also lists the article about oil that does not name it.
     oil = Article.objects.get(title="خبر اقتصادي")
-    ArticleEntity.objects.create(entity=page, article=oil)
+    ArticleEntity.objects.create(entity=page, article=oil, placed_at=oil.placed_at)
     out = run("--corpus", str(corpus), "--clusters", str(clusters), "--reuse")
     assert entity_line(out, "بغداد")[1:4] == ["4", "0.750", "0.750"]
 

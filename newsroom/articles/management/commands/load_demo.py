@@ -16,7 +16,10 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
 
 def load_demo(directory: Path = DEMO_DIR):
+    """Ingest each demo article, yielding its result; then settle what the archive says about
+    names (as after every import)."""
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    stored = False
     for item in manifest:
         draft = parse_txt(
             item["file"],
@@ -27,7 +30,11 @@ def load_demo(directory: Path = DEMO_DIR):
             else None,
             url=item.get("url", ""),
         )
-        yield ingest_article(draft)
+        result = ingest_article(draft)
+        stored |= result.outcome is Outcome.STORED
+        yield result
+    if stored:
+        resolve_archive()
 
 
 class Command(BaseCommand):
@@ -39,8 +46,6 @@ class Command(BaseCommand):
             counts[result.outcome] += 1
             if result.outcome is Outcome.REFUSED:
                 self.stderr.write(f"{result.label}: {result.reason}")
-        if counts[Outcome.STORED]:
-            resolve_archive()
         self.stdout.write(
             f"stored {counts[Outcome.STORED]}, duplicates {counts[Outcome.DUPLICATE]}, "
             f"refused {counts[Outcome.REFUSED]}"
