@@ -389,7 +389,7 @@ def _entities_for(linked: Sequence[Linked]) -> dict[tuple[str, str], int]:
         if nlp.entity_key(item.span.text) == item.key:
             names.setdefault((item.kind, item.key), item.span.text)
     for item in linked:
-        names.setdefault((item.kind, item.key), item.span.text)
+        names.setdefault((item.kind, item.key), _display_name(item))
     rows = [(kind, key, name) for (kind, key), name in sorted(names.items())]
     table = connection.ops.quote_name(Entity._meta.db_table)
     wanted = "SELECT w->>0 AS kind, w->>1 AS key, w->>2 AS name FROM json_array_elements(%s) w"
@@ -404,6 +404,15 @@ def _entities_for(linked: Sequence[Linked]) -> dict[tuple[str, str], int]:
         rows,
     )
     return {(kind, key): pk for pk, kind, key in found}
+
+
+def _display_name(item: Linked) -> str:
+    """A name for a new entity from a span that is not its whole name: the article's alef back
+    where the recogniser cut ل + ال (لتحالف الدولي → التحالف الدولي)."""
+    text = item.span.text
+    if text.startswith("ل") and nlp.entity_key("ا" + text) == nlp.entity_key(item.span.norm):
+        return "ا" + text
+    return text
 
 
 def _aliases_for(wanted_pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:

@@ -222,3 +222,12 @@ def test_a_ministry_without_its_country_adjective_is_the_one_the_archive_says(ma
     resolve_archive()
     assert Entity.objects.filter(kind="ORG").count() == 1
     assert Entity.objects.get(kind="ORG").article_count == 4
+
+
+def test_an_entity_first_seen_after_li_is_named_with_its_article(make_article):
+    body = "انضم للتحالف الدولي أمس."
+    article = make_article(title="خبر", body=body).article
+    start = body.index("لتحالف")
+    span = Span(start, start + len("لتحالف الدولي"), "ORG", "لتحالف الدولي", "تحالف الدولي")
+    link_article(article, {"title": [], "body": [span]})
+    assert article.mentions.get().entity.name == "التحالف الدولي"
