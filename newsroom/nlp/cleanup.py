@@ -12,7 +12,8 @@ Applied to every backend's spans (``backends``) before they are linked:
   known place, a listed name, a given name or a descriptor head, and the whole word is not a
   name itself (بجدة → جدة, لتنظيم داعش → تنظيم داعش; لبنان and بغداد stay whole).
 * **Coordinated names** are split: كيري ولافروف → كيري + لافروف, when the word after و is a known
-  name and the word with و is not (وليد stays).
+  name and the word with و is not (وليد stays); so are listed names written side by side
+  (فيسبوك جوجل → فيسبوك + جوجل).
 * **Never marked**: God, religions, currencies (الله، الإسلام، الدولار، ريال …), and one-word
   nationality adjectives of known places (الإيرانية، السعوديين).
 """
@@ -136,6 +137,25 @@ def _strip_proclitic(norm: str) -> tuple[int, str]:
     return 0, norm
 
 
+@cache
+def _known_kinds() -> dict[str, str]:
+    """Kind of each one-word spelling of the well-known names table."""
+    return {
+        entity_key(s): e.kind for e in known_entities() for s in e.spellings if " " not in s.strip()
+    }
+
+
+def _juxtaposed(toks: Sequence[Token]) -> list[tuple[int, int, str]] | None:
+    """Names written side by side without و (فيسبوك جوجل): every word a listed one-word name of
+    its own and the whole no name. Their ranges with their listed kinds, or None."""
+    if entity_key(" ".join(t.norm for t in toks)) in _known_spellings():
+        return None
+    kinds = [_known_kinds().get(entity_key(t.norm)) for t in toks]
+    if None in kinds:
+        return None
+    return [(k, k + 1, kind) for k, kind in enumerate(kinds)]
+
+
 def _split_coordination(toks: Sequence[Token]) -> list[tuple[int, int]]:
     """Token ranges of the names joined by و inside one span (one range when there is none)."""
     parts, start = [], 0
@@ -160,22 +180,30 @@ def clean_spans(text: str, spans: Sequence) -> list:
         toks = [t for t in tokenize(text, span.start, span.end) if t.is_word]
         if not toks:
             continue
-        for a, b in _split_coordination(toks) if len(toks) > 1 else [(0, 1)]:
+        pieces, coordinated = [(0, len(toks), span.kind)], False
+        if len(toks) > 1:
+            side_by_side = _juxtaposed(toks)
+            if side_by_side:
+                pieces = side_by_side
+            else:
+                pieces = [(a, b, span.kind) for a, b in _split_coordination(toks)]
+                coordinated = True
+        for a, b, kind in pieces:
             # A recogniser that cut a span inside a word (للعراق → لعراق) took its proclitic off
             # already: another one does not come off.
             inside = a == 0 and span.start > 0 and text[span.start - 1].isalpha()
-            piece = _clean_piece(toks[a:b], span.kind, strip_proclitic=not inside)
+            piece = _clean_piece(toks[a:b], kind, strip_proclitic=not inside)
             if piece is None:
                 continue
             start, end, title = piece
-            if a > 0:  # the و of a coordinated name stays outside it
+            if a > 0 and coordinated:  # the و of a coordinated name stays outside it
                 start = max(start, toks[a].start + 1)
             name = text[start:end]
             key = _key(span, start, end, name)
             if title:
                 key = titled_key(title, key)
             if key:
-                out.append(Span(start, end, span.kind, name, key))
+                out.append(Span(start, end, kind, name, key))
     return out
 
 

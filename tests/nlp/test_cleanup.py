@@ -99,3 +99,8 @@ def test_a_span_cut_inside_a_word_loses_no_second_proclitic():
     start = text.index("لعراق")
     span = Span(start, start + 5, "LOC", "لعراق", "العراق")
     assert [(s.text, s.norm) for s in clean_spans(text, [span])] == [("لعراق", "العراق")]
+
+
+def test_listed_names_side_by_side_are_split():
+    text = "تتنافس فيسبوك جوجل على الإعلانات."
+    assert _clean(text, "فيسبوك جوجل", "PERS") == [("فيسبوك", "ORG"), ("جوجل", "ORG")]
