@@ -17,20 +17,22 @@ from newsroom.entities.models import (
 from newsroom.entities.resolution import resolve_archive
 from newsroom.entities.tasks import start_reannotation
 from newsroom.nlp import Span, entity_key
+from newsroom.nlp.cleanup import clean_spans
 from newsroom.nlp.resolve import name_key
 
 pytestmark = pytest.mark.django_db
 
 
-def _article(make_article, body: str, *names: tuple[str, str]):
-    """An article whose body names ``names`` (text, kind), linked from hand-made spans."""
+def _article(make_article, body: str, *names: tuple[str, str], clean: bool = False):
+    """An article whose body names ``names`` (text, kind), linked from hand-made spans (cleaned
+    as every recogniser's are when ``clean``)."""
     article = make_article(title="خبر", body=body).article
     spans, at = [], 0
     for text, kind in names:
         start = body.index(text, at)
         at = start + len(text)
         spans.append(Span(start, at, kind, text, entity_key(text)))
-    link_article(article, {"title": [], "body": spans})
+    link_article(article, {"title": [], "body": clean_spans(body, spans) if clean else spans})
     return article
 
 
@@ -149,16 +151,7 @@ def test_resolution_runs_in_the_background_with_progress(make_article, immediate
 
 def _cleaned_article(make_article, body: str, *names: tuple[str, str]):
     """Like _article, with the spans cleaned as every recogniser's are (titles come off)."""
-    from newsroom.nlp.cleanup import clean_spans
-
-    article = make_article(title="خبر", body=body).article
-    spans, at = [], 0
-    for text, kind in names:
-        start = body.index(text, at)
-        at = start + len(text)
-        spans.append(Span(start, at, kind, text, entity_key(text)))
-    link_article(article, {"title": [], "body": clean_spans(body, spans)})
-    return article
+    return _article(make_article, body, *names, clean=True)
 
 
 def test_a_titled_given_name_means_whom_the_archive_says(make_article):
