@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "newsroom.articles",
     "newsroom.entities",
+    "newsroom.geo",
     "newsroom.reader",
 ]
 

@@ -262,6 +262,8 @@ class CurationLog(models.Model):
         REJECT = "reject", _("رفض")
         DISTINCT = "distinct", _("ليسا كيانًا واحدًا")
         REANNOTATE = "reannotate", _("إعادة التعليم")
+        PLACE = "place", _("ربط بمكان على الخريطة")
+        LATIN = "latin", _("تصحيح الاسم اللاتيني")
 
     created_at = models.DateTimeField(_("الوقت"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
