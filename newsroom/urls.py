@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/upload/", upload, name="upload"),
     path("admin/upload/<int:batch_id>/", upload_batch, name="upload_batch"),
     path("admin/", admin.site.urls),
+    path("", include("newsroom.geo.urls")),
     path("", include("newsroom.reader.urls")),
 ]

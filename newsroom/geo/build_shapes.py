@@ -2,9 +2,10 @@
 
 Run once when the shapes change: ``python -m newsroom.geo.build_shapes PACKAGE_DIR``, where the
 folder is the unpacked npm package (``npm pack world-atlas``). Each of ``countries-50m.json``
-(regional maps) and ``countries-110m.json`` (world maps) becomes ``data/countries-*.json``, with per country its ISO 3166 code, an SVG path in an
-equirectangular projection (tenths of a degree: x = (lon + 180) * 10, y = (90 - lat) * 10),
-its bounding box and a label point, so neither the app nor its tests need npm.
+(regional maps) and ``countries-110m.json`` (world maps) becomes ``data/countries-*.json``,
+with per country its ISO 3166 code, an SVG path in an equirectangular projection (tenths of a
+degree: x = (lon + 180) * 10, y = (90 - lat) * 10), its bounding box and a label point, so
+neither the app nor its tests need npm.
 """
 
 from __future__ import annotations

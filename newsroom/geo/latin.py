@@ -19,7 +19,27 @@ _SOUNDS = str.maketrans({"q": "k", "c": "k", "j": "g", "z": "s", "x": "ks", "v":
 _SILENT = re.compile(r"[aeiouyhw']")
 _DOUBLE = re.compile(r"(.)\1+")
 # Words that are articles or particles in romanised names, not names.
-_PARTICLES = {"al", "el", "bin", "ibn", "ben", "abu", "bou", "abou", "ad", "as", "ash", "an", "ar", "at", "az", "of", "de", "la", "le"}
+_PARTICLES = {
+    "al",
+    "el",
+    "bin",
+    "ibn",
+    "ben",
+    "abu",
+    "bou",
+    "abou",
+    "ad",
+    "as",
+    "ash",
+    "an",
+    "ar",
+    "at",
+    "az",
+    "of",
+    "de",
+    "la",
+    "le",
+}
 SEARCH_VARIANTS = 5
 
 

@@ -206,7 +206,7 @@ def _name_place(entity: Entity, candidate: gazetteer.Candidate) -> None:
 def name_people(
     *, entities: Iterable[Entity] | None = None, min_articles: int = 1, batch_size: int = 200
 ) -> int:
-    """Give persons without one a Latin name (Wikidata, else a transliteration marked as a guess)."""
+    """Give persons without one a Latin name: Wikidata's, else a transliteration (a guess)."""
     queryset = Entity.objects.filter(
         kind=Entity.Kind.PERS, article_count__gte=min_articles, latin__isnull=True
     ).order_by("-article_count", "pk")
@@ -251,7 +251,9 @@ def set_place(*, entity: Entity, reference: str, user: User) -> EntityPlace:
     if reference:
         candidate = gazetteer.lookup(reference)
         if candidate is None:
-            raise GeoError(f"لا يوجد مكان بالمعرّف أو الرمز «{reference}» في بيانات GeoNames المرفقة.")
+            raise GeoError(
+                f"لا يوجد مكان بالمعرّف أو الرمز «{reference}» في بيانات GeoNames المرفقة."
+            )
     if entity.kind != Entity.Kind.LOC and candidate is not None:
         raise GeoError("لا يُربط بمكان على الخريطة إلا كيان من نوع «مكان».")
     with transaction.atomic():

@@ -109,6 +109,11 @@ class Command(BaseCommand):
             )
             raise CommandError(self._summary(counts), returncode=1) from None
         self.stdout.write(self._summary(counts))
+        if counts[Outcome.STORED]:
+            from newsroom.geo.services import link_new_entities
+
+            geo = link_new_entities()
+            self.stdout.write(f"places linked {geo.linked}, persons named {geo.named}")
 
     @staticmethod
     def _summary(counts: Counter[Outcome]) -> str:

@@ -38,7 +38,11 @@ class Command(BaseCommand):
             counts[result.outcome] += 1
             if result.outcome is Outcome.REFUSED:
                 self.stderr.write(f"{result.label}: {result.reason}")
+        from newsroom.geo.services import link_new_entities
+
+        geo = link_new_entities()
         self.stdout.write(
             f"stored {counts[Outcome.STORED]}, duplicates {counts[Outcome.DUPLICATE]}, "
-            f"refused {counts[Outcome.REFUSED]}"
+            f"refused {counts[Outcome.REFUSED]}; places linked {geo.linked}, "
+            f"persons named {geo.named}"
         )

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django import template
+
+from newsroom.geo import maps, selectors
+from newsroom.geo.models import LatinName
+
+register = template.Library()
+
+
+@register.inclusion_tag("geo/_map.html")
+def article_map(article) -> dict:
+    """The article's places on a map, with a table of the same data."""
+    return {"map": maps.draw(selectors.article_places(article)), "scope": "article"}
+
+
+@register.inclusion_tag("geo/_map.html")
+def entity_map(entity, co_places) -> dict:
+    """Places named with an entity, sized by the articles they share with it."""
+    return {"map": maps.draw(selectors.entity_places(entity, co_places)), "scope": "entity"}
+
+
+@register.inclusion_tag("geo/_latin_name.html")
+def latin_name(entity) -> dict:
+    """The entity's Latin spelling (a guess is marked as one) and, for a place, where it is."""
+    row = LatinName.objects.filter(entity_id=entity.pk).first()
+    link = selectors.links_for([entity.pk]).get(entity.pk)
+    return {"latin": row, "place": link.place if link else None, "entity": entity}
