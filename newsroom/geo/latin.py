@@ -120,7 +120,7 @@ def wikidata_names(name: str) -> list[str]:
     connection, full_key = _wikidata()
     rows = connection.execute(
         "SELECT latin, SUM(count) AS n FROM full_names WHERE arabic_key = ? AND source = 'wikidata'"
-        " GROUP BY latin ORDER BY MAX(latin_lang = 'en') DESC, n DESC, latin LIMIT ?",
+        " GROUP BY latin ORDER BY n DESC, latin LIMIT ?",
         (full_key(name), SEARCH_VARIANTS),
     ).fetchall()
     return [latin for latin, _n in rows]

@@ -85,6 +85,30 @@ class EntityPlace(models.Model):
         return f"{self.entity_id} → {self.place or '—'}"
 
 
+class EditorChoice(models.Model):
+    """What editors decided for the entity of a kind and key: kept apart from the entity, so
+    that re-annotation which recreates the entity under the same key gets the decision back."""
+
+    entity_kind = models.CharField(max_length=4)
+    entity_key = models.CharField(max_length=300)
+    set_place = models.BooleanField(default=False)
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, blank=True)
+    latin_name = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("قرار محرر")
+        verbose_name_plural = _("قرارات المحررين")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity_kind", "entity_key"], name="editorchoice_unique_entity"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity_kind}:{self.entity_key}"
+
+
 class LatinName(models.Model):
     """How an entity is spelled in Latin script, and the keys Latin-script search matches."""
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from newsroom.entities.models import CurationLog, Entity
 from newsroom.geo import gazetteer, latin
-from newsroom.geo.models import EntityPlace, LatinName, Place
+from newsroom.geo.models import EditorChoice, EntityPlace, LatinName, Place
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -124,11 +124,23 @@ def link_places(*, entities: Iterable[Entity] | None = None, relink: bool = Fals
         queryset = queryset.filter(geo_link__isnull=True)
     todo = list(queryset.exclude(geo_link__source=EntityPlace.Source.EDITOR))
     report.kept += _restore_editor_choices(todo)
-    todo = [e for e in todo if not EntityPlace.objects.filter(entity=e).exists()] if todo else []
+    by_editor = set(
+        EntityPlace.objects.filter(entity__in=todo, source=EntityPlace.Source.EDITOR).values_list(
+            "entity_id", flat=True
+        )
+    )
+    todo = [e for e in todo if e.pk not in by_editor]
     shares = _person_shares(todo)
     found = {e.pk: gazetteer.candidates(e.name) for e in todo}
-    first = [e for e in todo if len(found[e.pk]) <= 1]
-    second = [e for e in todo if len(found[e.pk]) > 1]
+    # Countries, continents and names of one place do not need the context; cities of a
+    # shared name do.
+    settled = {
+        e.pk
+        for e in todo
+        if len(found[e.pk]) <= 1 or any(c.kind != gazetteer.CITY for c in found[e.pk])
+    }
+    first = [e for e in todo if e.pk in settled]
+    second = [e for e in todo if e.pk not in settled]
     for batch, with_context in ((first, False), (second, True)):
         context = _archive_context([e.pk for e in batch], _linked_codes()) if with_context else {}
         with transaction.atomic():
@@ -167,22 +179,33 @@ def _restore_editor_choices(entities: list[Entity]) -> int:
     for kind, key in keys:
         condition |= Q(entity_kind=kind, entity_key=key)
     restored = 0
-    for old in EntityPlace.objects.filter(condition, source=EntityPlace.Source.EDITOR):
-        entity = keys.get((old.entity_kind, old.entity_key))
-        if entity and entity.pk != old.entity_id:
+    for choice in EditorChoice.objects.filter(condition).select_related("place"):
+        entity = keys[(choice.entity_kind, choice.entity_key)]
+        if choice.set_place:
             EntityPlace.objects.update_or_create(
                 entity=entity,
                 defaults={
-                    "place": old.place,
+                    "place": choice.place,
                     "source": EntityPlace.Source.EDITOR,
                     "entity_kind": entity.kind,
                     "entity_key": entity.key,
                     "confidence": 1.0,
-                    "reason": old.reason,
-                    "updated_by": old.updated_by,
+                    "reason": "editor",
                 },
             )
             restored += 1
+        if choice.latin_name:
+            LatinName.objects.update_or_create(
+                entity=entity,
+                defaults={
+                    "name": choice.latin_name,
+                    "guess": False,
+                    "source": LatinName.Source.EDITOR,
+                    "entity_kind": entity.kind,
+                    "entity_key": entity.key,
+                    "keys": latin.search_keys([choice.latin_name]),
+                },
+            )
     return restored
 
 
@@ -213,6 +236,9 @@ def name_people(
     if entities is not None:
         queryset = queryset.filter(pk__in=[e.pk for e in entities])
     people = list(queryset)
+    _restore_editor_choices(people)
+    have = set(LatinName.objects.filter(entity__in=people).values_list("entity_id", flat=True))
+    people = [p for p in people if p.pk not in have]
     named = 0
     for start in range(0, len(people), batch_size):
         batch = people[start : start + batch_size]
@@ -271,6 +297,11 @@ def set_place(*, entity: Entity, reference: str, user: User) -> EntityPlace:
                 "updated_by": user if user is not None and user.is_authenticated else None,
             },
         )
+        EditorChoice.objects.update_or_create(
+            entity_kind=entity.kind,
+            entity_key=entity.key,
+            defaults={"set_place": True, "place": place},
+        )
         if candidate:
             _name_place(entity, candidate)
         old = before.place if before else None
@@ -311,6 +342,9 @@ def set_latin_name(*, entity: Entity, name: str, user: User) -> LatinName:
                 "entity_key": entity.key,
                 "keys": keys,
             },
+        )
+        EditorChoice.objects.update_or_create(
+            entity_kind=entity.kind, entity_key=entity.key, defaults={"latin_name": name[:300]}
         )
         _log(
             user,
