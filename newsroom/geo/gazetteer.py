@@ -204,12 +204,18 @@ def index() -> dict[str, tuple[Candidate, ...]]:
 _GENERIC = {entity_key(w) for w in ("محافظة", "مدينة", "إقليم", "ولاية", "العاصمة", "بلدة")}
 
 
+_CLITICS = set("وبلف")
+
+
 def candidates(name: str) -> tuple[Candidate, ...]:
     key = entity_key(name)
     found = index().get(key, ())
     first, _, rest = key.partition(" ")
     if not found and rest and first in _GENERIC:
         found = index().get(entity_key(rest), ())
+    # A conjunction or preposition the recogniser left on the name (وكندا, بسويسرا).
+    if not found and len(key) > 4 and key[0] in _CLITICS:
+        found = index().get(entity_key(key[1:]), ())
     return found
 
 
