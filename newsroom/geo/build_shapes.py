@@ -60,6 +60,11 @@ def _path(rings: list[list[tuple[float, float]]]) -> tuple[str, list[int], float
         points = []
         for lon, lat in ring:
             point = _project(lon, lat)
+            if points:
+                # A ring across the antimeridian is unwrapped (the map's frame clips the rest)
+                # rather than drawn with a line across the world.
+                shift = round((point[0] - points[-1][0]) / (360 * SCALE))
+                point = (point[0] - shift * 360 * SCALE, point[1])
             if not points or point != points[-1]:
                 points.append(point)
         if len(points) < 4:

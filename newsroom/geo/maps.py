@@ -92,6 +92,8 @@ def draw(points: Sequence[MapPoint]) -> Map:
         point.label = i < LABELS
         point.label_x = point.x - point.r - width * 0.004
         point.label_y = point.y + width * 0.007
+        for attr in ("x", "y", "r", "label_x", "label_y"):
+            setattr(point, attr, round(getattr(point, attr), 1))
     resolution = "50m" if width <= DETAILED_MAX_WIDTH else "110m"
     with_points = {p.country_code for p in points if p.kind == "country"}
     right, bottom = left + width, top + height

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=20)
 
     def handle(self, *args, runs: int, **options) -> None:
-        client = Client()
+        client = Client(HTTP_HOST="127.0.0.1")
         place = (
             Entity.objects.filter(geo_link__place__isnull=False).order_by("-article_count").first()
         )
