@@ -3,11 +3,12 @@ projection, with a circle per place sized by its articles. Pure Python (no Djang
 
 from __future__ import annotations
 
+import html
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -42,7 +43,6 @@ class MapPoint:
 @dataclass
 class Map:
     view_box: str
-    countries: list[tuple[str, str, bool]] = field(default_factory=list)  # (iso, path, has point)
     points: list[MapPoint] = field(default_factory=list)
     font_size: float = 0.0
     stroke: float = 0.0
@@ -78,6 +78,28 @@ def _view(points: Sequence[MapPoint]) -> tuple[float, float, float, float]:
     return left, top, width, height
 
 
+def _place_label(point: MapPoint, font_size: float, placed: list, frame: tuple) -> None:
+    """Name the point to its left (the text runs right to left from it), else to its right,
+    where the label overlaps no label placed before and stays inside the frame; else not at all.
+    Larger places come first, so they keep their names."""
+    if len(placed) >= LABELS:
+        return
+    text_width = len(point.name) * font_size * 0.5
+    gap = font_size * 0.2
+    baseline = point.y + font_size * 0.35
+    for end in (point.x - point.r - gap, point.x + point.r + gap + text_width):
+        box = (end - text_width, baseline - font_size, end, baseline + font_size * 0.3)
+        inside = box[0] >= frame[0] and box[2] <= frame[2] and box[1] >= frame[1]
+        clear = all(
+            box[2] < other[0] or box[0] > other[2] or box[3] < other[1] or box[1] > other[3]
+            for other in placed
+        )
+        if inside and clear:
+            point.label, point.label_x, point.label_y = True, end, baseline
+            placed.append(box)
+            return
+
+
 def draw(points: Sequence[MapPoint]) -> Map:
     """Lay out ``points`` (largest count first) on a map framed around them."""
     points = sorted(points, key=lambda p: (-p.count, p.name))
@@ -87,29 +109,63 @@ def draw(points: Sequence[MapPoint]) -> Map:
         point.x, point.y = project(point.latitude, point.longitude)
     left, top, width, height = _view(points)
     top_count = points[0].count or 1
-    for i, point in enumerate(points):
+    font_size = width * 0.022
+    placed: list[tuple[float, float, float, float]] = []
+    for point in points:
         point.r = width * (0.006 + 0.018 * math.sqrt(point.count / top_count))
-        point.label = i < LABELS
-        point.label_x = point.x - point.r - width * 0.004
-        point.label_y = point.y + width * 0.007
+        _place_label(point, font_size, placed, (left, top, left + width, top + height))
         for attr in ("x", "y", "r", "label_x", "label_y"):
             setattr(point, attr, round(getattr(point, attr), 1))
-    resolution = "50m" if width <= DETAILED_MAX_WIDTH else "110m"
-    with_points = {p.country_code for p in points if p.kind == "country"}
-    right, bottom = left + width, top + height
-    countries = [
-        (c["iso"], c["d"], c["iso"] in with_points)
-        for c in _shapes(resolution)
-        if c["bbox"]
-        and c["bbox"][0] <= right
-        and c["bbox"][2] >= left
-        and c["bbox"][1] <= bottom
-        and c["bbox"][3] >= top
-    ]
     return Map(
         view_box=f"{left:.0f} {top:.0f} {width:.0f} {height:.0f}",
-        countries=countries,
         points=points,
-        font_size=round(width * 0.022, 1),
+        font_size=round(font_size, 1),
         stroke=round(width * 0.0012, 2),
     )
+
+
+def _attr(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+@lru_cache(maxsize=256)
+def _land(resolution: str, view: tuple[float, float, float, float], named: frozenset[str]) -> str:
+    left, top, width, height = view
+    right, bottom = left + width, top + height
+    paths = []
+    for c in _shapes(resolution):
+        box = c["bbox"]
+        if box and box[0] <= right and box[2] >= left and box[1] <= bottom and box[3] >= top:
+            css = ' class="named"' if c["iso"] in named else ""
+            paths.append(f'<path d="{c["d"]}"{css}/>')
+    return "".join(paths)
+
+
+def svg(drawn: Map, *, labelled_by: str, describe: Callable[[MapPoint], str]) -> str:
+    """The map as an inline SVG element: land, then one link per place (largest drawn first so
+    smaller ones stay on top), each with an accessible name from ``describe``."""
+    left, top, width, height = (float(v) for v in drawn.view_box.split())
+    named = frozenset(p.country_code for p in drawn.points if p.kind == "country")
+    resolution = "50m" if width <= DETAILED_MAX_WIDTH else "110m"
+    parts = [
+        f'<svg class="geo-map-svg" viewBox="{drawn.view_box}" preserveAspectRatio="xMidYMid meet"'
+        f' role="group" aria-labelledby="{_attr(labelled_by)}">',
+        f'<g class="land" aria-hidden="true" stroke-width="{drawn.stroke}">',
+        _land(resolution, (left, top, width, height), named),
+        f'</g><g class="points" font-size="{drawn.font_size}">',
+    ]
+    for p in drawn.points:
+        name = _attr(p.name)
+        label = (
+            f'<text x="{p.label_x}" y="{p.label_y}" direction="rtl" text-anchor="start"'
+            f' stroke-width="{drawn.stroke}">{name}</text>'
+            if p.label
+            else ""
+        )
+        parts.append(
+            f'<a href="{_attr(p.url)}" aria-label="{_attr(describe(p))}">'
+            f"<title>{name} ({_attr(p.latin)}) · {p.count}</title>"
+            f'<circle cx="{p.x}" cy="{p.y}" r="{p.r}" stroke-width="{drawn.stroke}"/>{label}</a>'
+        )
+    parts.append("</g></svg>")
+    return "".join(parts)

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -89,8 +89,19 @@ class Period:
 
 
 def latest_date() -> date:
-    latest = Article.objects.aggregate(latest=Max("published_at"))["latest"]
+    latest = _archive_state()[0]
     return timezone.localdate(latest) if latest else timezone.localdate()
+
+
+def _archive_state() -> tuple:
+    """Newest article date, highest article id, last place-link change: one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT MAX(published_at) FROM articles_article),"
+            " (SELECT MAX(id) FROM articles_article),"
+            " (SELECT MAX(updated_at) FROM geo_entityplace)"
+        )
+        return cursor.fetchone()
 
 
 def period(start: date | None, end: date | None) -> Period:
@@ -110,22 +121,28 @@ def _bounds(span: Period) -> tuple[datetime, datetime]:
     )
 
 
-def news_places(span: Period, *, actor: Entity | None = None) -> list[MapPoint]:
-    """Places in the articles of a period (of one actor's articles, if given), by articles."""
-    key = f"geo-news:{span.start}:{span.end}:{actor.pk if actor else ''}:{_archive_version()}"
-    rows = cache.get(key)
-    if rows is None:
+def news_places(
+    span: Period, *, actor: Entity | None = None, version: str | None = None
+) -> list[MapPoint]:
+    """Places in the articles of a period (of one actor's articles, if given), by articles.
+
+    Cached under the state of the archive (``archive_version``), which changes with every new
+    article or place link."""
+    version = version or archive_version()
+    key = f"geo-news:{span.start}:{span.end}:{actor.pk if actor else ''}:{version}"
+    points = cache.get(key)
+    if points is None:
         rows = _news_place_rows(span, actor)
-        cache.set(key, rows, CACHE_SECONDS)
-    links = links_for(entity_id for _, entity_id, _ in rows)
-    names = dict(Entity.objects.filter(pk__in=list(links)).values_list("pk", "name"))
-    return [_point(links[e], names[e], n) for _, e, n in rows if e in links and e in names]
+        links = links_for(entity_id for _, entity_id, _ in rows)
+        names = dict(Entity.objects.filter(pk__in=list(links)).values_list("pk", "name"))
+        points = [_point(links[e], names[e], n) for _, e, n in rows if e in links and e in names]
+        cache.set(key, points, CACHE_SECONDS)
+    return points
 
 
-def _archive_version() -> str:
+def archive_version() -> str:
     """Changes whenever articles or place links change, so cached maps follow them."""
-    article = Article.objects.aggregate(m=Max("pk"))["m"]
-    link = EntityPlace.objects.aggregate(m=Max("updated_at"))["m"]
+    _latest, article, link = _archive_state()
     return f"{article}:{link.timestamp() if link else ''}"
 
 
@@ -158,10 +175,10 @@ def _news_place_rows(span: Period, actor: Entity | None) -> list[tuple[int, int,
         return [tuple(row) for row in cursor.fetchall()]
 
 
-def actors_in(span: Period, limit: int = 40) -> list[tuple[int, str]]:
+def actors_in(span: Period, limit: int = 40, version: str | None = None) -> list[tuple[int, str]]:
     """The most-named actors of the period, for the map's filter."""
     start, end = _bounds(span)
-    key = f"geo-actors:{span.start}:{span.end}:{_archive_version()}"
+    key = f"geo-actors:{span.start}:{span.end}:{version or archive_version()}"
     rows = cache.get(key)
     if rows is None:
         with connection.cursor() as cursor:

@@ -31,8 +31,9 @@ def _actor(value: str | None) -> Entity | None:
 def news_map(request: HttpRequest) -> HttpResponse:
     span = selectors.period(_date(request.GET.get("from")), _date(request.GET.get("to")))
     actor = _actor(request.GET.get("actor"))
-    points = selectors.news_places(span, actor=actor)
-    actors = selectors.actors_in(span)
+    version = selectors.archive_version()
+    points = selectors.news_places(span, actor=actor, version=version)
+    actors = list(selectors.actors_in(span, version=version))
     if actor and all(pk != actor.pk for pk, _ in actors):
         actors.insert(0, (actor.pk, actor.name))
     return render(

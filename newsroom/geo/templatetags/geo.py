@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
 from newsroom.geo import maps, selectors
 from newsroom.geo.models import LatinName
@@ -26,3 +28,16 @@ def latin_name(entity) -> dict:
     row = LatinName.objects.filter(entity_id=entity.pk).first()
     link = selectors.links_for([entity.pk]).get(entity.pk)
     return {"latin": row, "place": link.place if link else None, "entity": entity}
+
+
+def _describe(point: maps.MapPoint) -> str:
+    return ngettext("%(name)s: مقال واحد", "%(name)s: %(count)d مقالات", point.count) % {
+        "name": point.name,
+        "count": point.count,
+    }
+
+
+@register.simple_tag
+def map_svg(drawn: maps.Map, labelled_by: str) -> str:
+    """The map's inline SVG (built in Python: a template loop over every shape is slow)."""
+    return mark_safe(maps.svg(drawn, labelled_by=labelled_by, describe=_describe))
