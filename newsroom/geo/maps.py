@@ -38,6 +38,7 @@ class MapPoint:
     label: bool = False
     label_x: float = 0.0
     label_y: float = 0.0
+    label_anchor: str = "start"  # of right-to-left text: "start" is its right edge
 
 
 @dataclass
@@ -84,18 +85,23 @@ def _place_label(point: MapPoint, font_size: float, placed: list, frame: tuple) 
     Larger places come first, so they keep their names."""
     if len(placed) >= LABELS:
         return
-    text_width = len(point.name) * font_size * 0.5
+    text_width = len(point.name) * font_size * 0.62
     gap = font_size * 0.2
     baseline = point.y + font_size * 0.35
-    for end in (point.x - point.r - gap, point.x + point.r + gap + text_width):
-        box = (end - text_width, baseline - font_size, end, baseline + font_size * 0.3)
+    sides = (
+        ("start", point.x - point.r - gap, point.x - point.r - gap - text_width),
+        ("end", point.x + point.r + gap, point.x + point.r + gap),
+    )
+    for anchor, x, box_left in sides:
+        box = (box_left, baseline - font_size, box_left + text_width, baseline + font_size * 0.3)
         inside = box[0] >= frame[0] and box[2] <= frame[2] and box[1] >= frame[1]
         clear = all(
             box[2] < other[0] or box[0] > other[2] or box[3] < other[1] or box[1] > other[3]
             for other in placed
         )
         if inside and clear:
-            point.label, point.label_x, point.label_y = True, end, baseline
+            point.label, point.label_x, point.label_y = True, x, baseline
+            point.label_anchor = anchor
             placed.append(box)
             return
 
@@ -112,7 +118,7 @@ def draw(points: Sequence[MapPoint]) -> Map:
     font_size = width * 0.022
     placed: list[tuple[float, float, float, float]] = []
     for point in points:
-        point.r = width * (0.006 + 0.018 * math.sqrt(point.count / top_count))
+        point.r = width * (0.004 + 0.014 * math.sqrt(point.count / top_count))
         _place_label(point, font_size, placed, (left, top, left + width, top + height))
         for attr in ("x", "y", "r", "label_x", "label_y"):
             setattr(point, attr, round(getattr(point, attr), 1))
@@ -135,6 +141,9 @@ def _land(resolution: str, view: tuple[float, float, float, float], named: froze
     paths = []
     for c in _shapes(resolution):
         box = c["bbox"]
+        # Antarctica is left out: no news is placed there, and its ring spans the whole width.
+        if c["iso"] == "AQ":
+            continue
         if box and box[0] <= right and box[2] >= left and box[1] <= bottom and box[3] >= top:
             css = ' class="named"' if c["iso"] in named else ""
             paths.append(f'<path d="{c["d"]}"{css}/>')
@@ -154,18 +163,21 @@ def svg(drawn: Map, *, labelled_by: str, describe: Callable[[MapPoint], str]) ->
         _land(resolution, (left, top, width, height), named),
         f'</g><g class="points" font-size="{drawn.font_size}">',
     ]
+    labels = []
     for p in drawn.points:
         name = _attr(p.name)
-        label = (
-            f'<text x="{p.label_x}" y="{p.label_y}" direction="rtl" text-anchor="start"'
-            f' stroke-width="{drawn.stroke}">{name}</text>'
-            if p.label
-            else ""
-        )
         parts.append(
             f'<a href="{_attr(p.url)}" aria-label="{_attr(describe(p))}">'
             f"<title>{name} ({_attr(p.latin)}) · {p.count}</title>"
-            f'<circle cx="{p.x}" cy="{p.y}" r="{p.r}" stroke-width="{drawn.stroke}"/>{label}</a>'
+            f'<circle cx="{p.x}" cy="{p.y}" r="{p.r}" stroke-width="{drawn.stroke}"/></a>'
         )
+        if p.label:
+            labels.append(
+                f'<text x="{p.label_x}" y="{p.label_y}" direction="rtl"'
+                f' text-anchor="{p.label_anchor}" stroke-width="{round(drawn.stroke * 3, 2)}">{name}</text>'
+            )
+    # Names above every circle; the links carry them for assistive technology already.
+    parts.append('</g><g class="labels" aria-hidden="true" font-size="')
+    parts.append(f'{drawn.font_size}">' + "".join(labels))
     parts.append("</g></svg>")
     return "".join(parts)
