@@ -164,6 +164,7 @@ def svg(drawn: Map, *, labelled_by: str, describe: Callable[[MapPoint], str]) ->
         f'</g><g class="points" font-size="{drawn.font_size}">',
     ]
     labels = []
+    halo = round(drawn.stroke * 3, 2)
     for p in drawn.points:
         name = _attr(p.name)
         parts.append(
@@ -174,7 +175,7 @@ def svg(drawn: Map, *, labelled_by: str, describe: Callable[[MapPoint], str]) ->
         if p.label:
             labels.append(
                 f'<text x="{p.label_x}" y="{p.label_y}" direction="rtl"'
-                f' text-anchor="{p.label_anchor}" stroke-width="{round(drawn.stroke * 3, 2)}">{name}</text>'
+                f' text-anchor="{p.label_anchor}" stroke-width="{halo}">{name}</text>'
             )
     # Names above every circle; the links carry them for assistive technology already.
     parts.append('</g><g class="labels" aria-hidden="true" font-size="')
