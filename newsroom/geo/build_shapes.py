@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from pathlib import Path
 
 import pycountry
@@ -69,6 +70,10 @@ def _path(rings: list[list[tuple[float, float]]]) -> tuple[str, list[int], float
                 points.append(point)
         if len(points) < 4:
             continue
+        # An unwrapped ring goes back to the world's width by its middle.
+        middle = sum(p[0] for p in points) / len(points)
+        wrap = 360 * SCALE * math.floor(middle / (360 * SCALE))
+        points = [(x - wrap, y) for x, y in points]
         xs.extend(p[0] for p in points)
         ys.extend(p[1] for p in points)
         x0, y0 = points[0]

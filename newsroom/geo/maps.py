@@ -17,7 +17,7 @@ WORLD = (0, 0, 360 * SCALE, 180 * SCALE)
 ASPECT = 1.6  # width / height of every map
 MIN_WIDTH = 26 * SCALE  # a map of one city still shows its region
 DETAILED_MAX_WIDTH = 110 * SCALE  # wider maps use the coarser shapes
-LABELS = 10  # the largest this many places are named on the map; the table names them all
+LABELS = 10  # the largest this many places are named on a wide map; the table names them all
 
 
 @dataclass
@@ -35,18 +35,15 @@ class MapPoint:
     x: float = 0.0
     y: float = 0.0
     r: float = 0.0
-    label: bool = False
-    label_x: float = 0.0
-    label_y: float = 0.0
-    label_anchor: str = "start"  # of right-to-left text: "start" is its right edge
 
 
 @dataclass
 class Map:
     view_box: str
     points: list[MapPoint] = field(default_factory=list)
-    font_size: float = 0.0
+    layers: list = field(default_factory=list)
     stroke: float = 0.0
+    small: bool = False
 
     @property
     def empty(self) -> bool:
@@ -79,35 +76,56 @@ def _view(points: Sequence[MapPoint]) -> tuple[float, float, float, float]:
     return left, top, width, height
 
 
-def _place_label(point: MapPoint, font_size: float, placed: list, frame: tuple) -> None:
-    """Name the point to its left (the text runs right to left from it), else to its right,
-    where the label overlaps no label placed before and stays inside the frame; else not at all.
+@dataclass(frozen=True)
+class Label:
+    text: str
+    x: float
+    y: float
+    anchor: str  # of right-to-left text: "start" is its right edge, "end" its left
+
+
+@dataclass
+class LabelLayer:
+    css_class: str
+    font_size: float
+    labels: list[Label]
+
+
+def _labels(points: Sequence[MapPoint], font_size: float, limit: int, frame: tuple) -> list[Label]:
+    """Name each point to its left (the text runs right to left from it), else to its right,
+    where the name overlaps no name placed before and stays inside the frame; else not at all.
     Larger places come first, so they keep their names."""
-    if len(placed) >= LABELS:
-        return
-    text_width = len(point.name) * font_size * 0.62
-    gap = font_size * 0.2
-    baseline = point.y + font_size * 0.35
-    sides = (
-        ("start", point.x - point.r - gap, point.x - point.r - gap - text_width),
-        ("end", point.x + point.r + gap, point.x + point.r + gap),
-    )
-    for anchor, x, box_left in sides:
-        box = (box_left, baseline - font_size, box_left + text_width, baseline + font_size * 0.3)
-        inside = box[0] >= frame[0] and box[2] <= frame[2] and box[1] >= frame[1]
-        clear = all(
-            box[2] < other[0] or box[0] > other[2] or box[3] < other[1] or box[1] > other[3]
-            for other in placed
+    placed: list[tuple[float, float, float, float]] = []
+    labels = []
+    for point in points:
+        if len(labels) >= limit:
+            break
+        text_width = len(point.name) * font_size * 0.62
+        gap = font_size * 0.2
+        baseline = point.y + font_size * 0.35
+        sides = (
+            ("start", point.x - point.r - gap, point.x - point.r - gap - text_width),
+            ("end", point.x + point.r + gap, point.x + point.r + gap),
         )
-        if inside and clear:
-            point.label, point.label_x, point.label_y = True, x, baseline
-            point.label_anchor = anchor
-            placed.append(box)
-            return
+        for anchor, x, left in sides:
+            box = (left, baseline - font_size, left + text_width, baseline + font_size * 0.3)
+            inside = box[0] >= frame[0] and box[2] <= frame[2] and box[1] >= frame[1]
+            clear = all(
+                box[2] < o[0] or box[0] > o[2] or box[3] < o[1] or box[1] > o[3] for o in placed
+            )
+            if inside and clear:
+                labels.append(Label(point.name, round(x, 1), round(baseline, 1), anchor))
+                placed.append(box)
+                break
+    return labels
 
 
-def draw(points: Sequence[MapPoint]) -> Map:
-    """Lay out ``points`` (largest count first) on a map framed around them."""
+def draw(points: Sequence[MapPoint], *, small: bool = False) -> Map:
+    """Lay out ``points`` (largest count first) on a map framed around them.
+
+    Two layers of names: one for a wide map and one, with fewer and larger names, that the
+    stylesheet shows instead on a narrow screen (or always, for a ``small`` map in a sidebar).
+    """
     points = sorted(points, key=lambda p: (-p.count, p.name))
     if not points:
         return Map(view_box="0 0 0 0")
@@ -115,18 +133,23 @@ def draw(points: Sequence[MapPoint]) -> Map:
         point.x, point.y = project(point.latitude, point.longitude)
     left, top, width, height = _view(points)
     top_count = points[0].count or 1
-    font_size = width * 0.022
-    placed: list[tuple[float, float, float, float]] = []
     for point in points:
         point.r = width * (0.004 + 0.014 * math.sqrt(point.count / top_count))
-        _place_label(point, font_size, placed, (left, top, left + width, top + height))
-        for attr in ("x", "y", "r", "label_x", "label_y"):
+        for attr in ("x", "y", "r"):
             setattr(point, attr, round(getattr(point, attr), 1))
+    frame = (left, top, left + width, top + height)
+    wide, narrow = width * 0.022, width * 0.05
+    layers = [LabelLayer("labels-narrow", round(narrow, 1), _labels(points, narrow, 5, frame))]
+    if not small:
+        layers.insert(
+            0, LabelLayer("labels-wide", round(wide, 1), _labels(points, wide, LABELS, frame))
+        )
     return Map(
         view_box=f"{left:.0f} {top:.0f} {width:.0f} {height:.0f}",
         points=points,
-        font_size=round(font_size, 1),
+        layers=layers,
         stroke=round(width * 0.0012, 2),
+        small=small,
     )
 
 
@@ -156,15 +179,14 @@ def svg(drawn: Map, *, labelled_by: str, describe: Callable[[MapPoint], str]) ->
     left, top, width, height = (float(v) for v in drawn.view_box.split())
     named = frozenset(p.country_code for p in drawn.points if p.kind == "country")
     resolution = "50m" if width <= DETAILED_MAX_WIDTH else "110m"
+    css = "geo-map-svg geo-map-small" if drawn.small else "geo-map-svg"
     parts = [
-        f'<svg class="geo-map-svg" viewBox="{drawn.view_box}" preserveAspectRatio="xMidYMid meet"'
+        f'<svg class="{css}" viewBox="{drawn.view_box}" preserveAspectRatio="xMidYMid meet"'
         f' role="group" aria-labelledby="{_attr(labelled_by)}">',
         f'<g class="land" aria-hidden="true" stroke-width="{drawn.stroke}">',
         _land(resolution, (left, top, width, height), named),
-        f'</g><g class="points" font-size="{drawn.font_size}">',
+        '</g><g class="points">',
     ]
-    labels = []
-    halo = round(drawn.stroke * 3, 2)
     for p in drawn.points:
         name = _attr(p.name)
         parts.append(
@@ -172,13 +194,19 @@ def svg(drawn: Map, *, labelled_by: str, describe: Callable[[MapPoint], str]) ->
             f"<title>{name} ({_attr(p.latin)}) · {p.count}</title>"
             f'<circle cx="{p.x}" cy="{p.y}" r="{p.r}" stroke-width="{drawn.stroke}"/></a>'
         )
-        if p.label:
-            labels.append(
-                f'<text x="{p.label_x}" y="{p.label_y}" direction="rtl"'
-                f' text-anchor="{p.label_anchor}" stroke-width="{halo}">{name}</text>'
-            )
+    parts.append("</g>")
     # Names above every circle; the links carry them for assistive technology already.
-    parts.append('</g><g class="labels" aria-hidden="true" font-size="')
-    parts.append(f'{drawn.font_size}">' + "".join(labels))
-    parts.append("</g></svg>")
+    for layer in drawn.layers:
+        halo = round(layer.font_size * 0.15, 1)
+        parts.append(
+            f'<g class="{layer.css_class}" aria-hidden="true" font-size="{layer.font_size}"'
+            f' stroke-width="{halo}">'
+        )
+        for label in layer.labels:
+            parts.append(
+                f'<text x="{label.x}" y="{label.y}" direction="rtl"'
+                f' text-anchor="{label.anchor}">{_attr(label.text)}</text>'
+            )
+        parts.append("</g>")
+    parts.append("</svg>")
     return "".join(parts)

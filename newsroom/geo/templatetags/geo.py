@@ -13,7 +13,8 @@ register = template.Library()
 @register.inclusion_tag("geo/_map.html")
 def article_map(article) -> dict:
     """The article's places on a map, with a table of the same data."""
-    return {"map": maps.draw(selectors.article_places(article)), "scope": "article"}
+    # Drawn in the sidebar: a small map, with few and large names.
+    return {"map": maps.draw(selectors.article_places(article), small=True), "scope": "article"}
 
 
 @register.inclusion_tag("geo/_map.html")
