@@ -39,6 +39,11 @@ PERSON_SHARE_MAX = 0.3
 # three in population, or the weight of the article's other places).
 CITY_MARGIN = 0.45
 CONTEXT_WEIGHT = 2.0
+# A town of fewer people than this, in a country the other places of its articles are not in
+# (فلوريدا: a town in Uruguay, named beside American places), is not what the news means.
+SMALL_CITY = 100_000
+CONTEXT_MIN = 5.0
+CONTEXT_SHARE_MIN = 0.05
 
 
 @dataclass(frozen=True)
@@ -270,6 +275,13 @@ def decide(
 
     ranked = sorted(found, key=lambda c: (-score(c), -c.population, c.geonames_id))
     best = ranked[0]
+    if (
+        best.kind == CITY
+        and best.population < SMALL_CITY
+        and total >= CONTEXT_MIN
+        and share.get(best.country_code, 0.0) < CONTEXT_SHARE_MIN
+    ):
+        return Decision(None, 0.0, "a small town far from the other places")
     if len(ranked) == 1:
         return Decision(best, 1.0, "only place of that name")
     margin = score(best) - score(ranked[1])

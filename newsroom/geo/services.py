@@ -132,12 +132,14 @@ def link_places(*, entities: Iterable[Entity] | None = None, relink: bool = Fals
     todo = [e for e in todo if e.pk not in by_editor]
     shares = _person_shares(todo)
     found = {e.pk: gazetteer.candidates(e.name) for e in todo}
-    # Countries, continents and names of one place do not need the context; cities of a
-    # shared name do.
+    # Countries, continents and names of one large city do not need the context; cities of a
+    # shared name and small towns do.
     settled = {
         e.pk
         for e in todo
-        if len(found[e.pk]) <= 1 or any(c.kind != gazetteer.CITY for c in found[e.pk])
+        if not found[e.pk]
+        or any(c.kind != gazetteer.CITY for c in found[e.pk])
+        or (len(found[e.pk]) == 1 and found[e.pk][0].population >= gazetteer.SMALL_CITY)
     }
     first = [e for e in todo if e.pk in settled]
     second = [e for e in todo if e.pk not in settled]

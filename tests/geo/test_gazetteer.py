@@ -55,6 +55,13 @@ def test_without_evidence_close_cities_stay_unlinked():
     assert gazetteer.decide([a, b], context={"BB": 1}).candidate is b
 
 
+def test_a_small_town_far_from_the_other_places_is_not_linked():
+    town = gazetteer.Candidate(1, "city", "Florida", "UY", 0, 0, 33_000, "P.PPL")
+    assert gazetteer.decide([town]).candidate is town  # nothing says otherwise
+    assert gazetteer.decide([town], context={"US": 30, "MX": 2}).candidate is None
+    assert gazetteer.decide([town], context={"UY": 3, "AR": 4}).candidate is town
+
+
 def test_a_name_mostly_seen_ending_a_persons_name_is_not_a_place():
     found = gazetteer.candidates("كاميرون")
     assert found  # the country has this name …
