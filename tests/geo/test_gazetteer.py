@@ -79,26 +79,26 @@ def _expected_rows():
         return [row for row in csv.DictReader(f, delimiter="\t") if not row["name"].startswith("#")]
 
 
+def _linked_as(name: str) -> str:
+    found = gazetteer.decide(gazetteer.candidates(name)).candidate
+    if found is None:
+        return "-"
+    return found.country_code if found.kind == "country" else str(found.geonames_id)
+
+
 def test_the_checked_list_of_frequent_places_links_as_expected():
-    """The hand-checked list of the places named in 20 or more articles of the 2018 corpus:
-    each name, linked alone, gives the expected GeoNames place or country (or none)."""
+    """The hand-checked list of the place entities named in 20 or more articles of the 2018
+    corpus, each name linked alone (no archive to give context): at least 90 % of the real
+    places link to the right place or country, and at least 90 % of all the names are decided
+    right (linked right, or left unlinked where no single place is right)."""
     rows = _expected_rows()
-    assert len(rows) >= 50
-    right, wrong = 0, []
-    for row in rows:
-        found = gazetteer.decide(gazetteer.candidates(row["name"]), context=None).candidate
-        expected = row["expected"]
-        if expected == "-":
-            ok = found is None
-        elif expected.isdigit():
-            ok = found is not None and found.geonames_id == int(expected)
-        else:
-            ok = found is not None and found.kind == "country" and found.country_code == expected
-        if ok:
-            right += 1
-        else:
-            wrong.append((row["name"], expected, found and found.geonames_id))
-    assert right / len(rows) >= 0.9, wrong
+    assert len(rows) >= 300
+    places = [r for r in rows if r["note"] in {"city", "country", "continent", "region"}]
+    right_places = [r for r in places if _linked_as(r["name"]) == r["expected"]]
+    right_all = [r for r in rows if _linked_as(r["name"]) == r["expected"]]
+    wrong = [(r["name"], r["expected"], _linked_as(r["name"])) for r in rows if r not in right_all]
+    assert len(right_places) / len(places) >= 0.9, wrong
+    assert len(right_all) / len(rows) >= 0.9, wrong
 
 
 @pytest.mark.parametrize("name", ["إيران", "الولايات المتحدة", "أمريكا", "السعودية", "سوريا"])
