@@ -5,7 +5,8 @@ Pure Python (no Django): GeoNames cities of 15,000 people or more and continents
 and a short list of everyday Arabic forms of country names written for this project
 (``data/country_names_ar.tsv``), of cities GeoNames has no Arabic name for
 (``data/city_names_ar.tsv``), and of regions and towns of one country that the cities do not
-list (``data/region_names_ar.tsv``, linked to the country). Every name is compared by
+list (``data/region_names_ar.tsv``, linked to the country); words that name no one place
+(``data/not_places_ar.tsv``) are never linked. Every name is compared by
 ``nlp.entity_key``, so the article ال, alef forms and the like do not matter.
 """
 
@@ -231,8 +232,16 @@ _GENERIC = {entity_key(w) for w in ("محافظة", "مدينة", "إقليم", 
 _CLITICS = set("وبلف")
 
 
+@cache
+def _not_places() -> frozenset[str]:
+    lines = (DATA / "not_places_ar.tsv").read_text(encoding="utf-8").splitlines()
+    return frozenset(entity_key(line) for line in lines if line and not line.startswith("#"))
+
+
 def candidates(name: str) -> tuple[Candidate, ...]:
     key = entity_key(name)
+    if key in _not_places():
+        return ()
     found = index().get(key, ())
     first, _, rest = key.partition(" ")
     if not found and rest and first in _GENERIC:
