@@ -126,8 +126,9 @@ def wikidata_names(name: str) -> list[str]:
     return [latin for latin, _n in rows]
 
 
-def romanize(names: Sequence[str]) -> list[Spelling]:
-    """A Latin spelling of each person's name, with a few variants for search."""
+def romanize(names: Sequence[str]) -> list[Spelling | None]:
+    """A Latin spelling of each person's name (None where there is none), with a few variants
+    for search."""
     romanizer = _romanizer()
     guessed = romanizer.transliterate_many(list(names), top_k=SEARCH_VARIANTS)
     spellings = []
@@ -138,4 +139,6 @@ def romanize(names: Sequence[str]) -> list[Spelling]:
             spellings.append(Spelling(known[0], False, "wikidata", tuple(known) + variants))
         elif variants:
             spellings.append(Spelling(variants[0], True, "translit", variants))
+        else:
+            spellings.append(None)
     return spellings

@@ -256,7 +256,8 @@ def name_people(
                 entity_key=entity.key,
                 keys=latin.search_keys(spelling.variants),
             )
-            for entity, spelling in zip(batch, spellings, strict=False)
+            for entity, spelling in zip(batch, spellings, strict=True)
+            if spelling is not None
         ]
         LatinName.objects.bulk_create(rows, ignore_conflicts=True)
         named += len(rows)

@@ -27,3 +27,11 @@ def test_a_known_person_gets_the_wikidata_spelling_and_a_guess_is_marked():
     assert any("soleimani" in v.casefold() for v in known.variants)
     assert unknown.guess and unknown.source == "translit"
     assert unknown.name.isascii()
+
+
+def test_every_name_gets_its_own_spelling_or_none():
+    spellings = latin.romanize(["قاسم سليماني", "", "بشار الأسد"])
+    assert len(spellings) == 3
+    assert "soleimani" in spellings[0].name.casefold() or "slimani" in spellings[0].name.casefold()
+    assert spellings[1] is None or not spellings[1].name
+    assert "assad" in spellings[2].name.casefold()
