@@ -12,4 +12,13 @@ def arabic_query(query: str) -> tuple[str, list[Entity]]:
     if not latin.is_latin_query(query):
         return "", []
     entities = selectors.entities_for_latin(query)
-    return (entities[0].name if entities else ""), entities
+    if not entities:
+        return "", []
+    best = entities[0]
+    words = best.name.split()
+    asked = len(latin.words(query))
+    # "Soleimani" names a person by the surname: search the Arabic surname (سليماني), which
+    # also finds the articles that name him by it alone.
+    if best.kind == Entity.Kind.PERS and 0 < asked < len(words):
+        return " ".join(words[-asked:]), entities
+    return best.name, entities

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from difflib import SequenceMatcher
 
 from django.core.cache import cache
 from django.db import connection
@@ -196,9 +198,20 @@ def actors_in(span: Period, limit: int = 40, version: str | None = None) -> list
     return rows
 
 
+def _closeness(word: str, other: str) -> float:
+    """How alike two Latin spellings are; a different last letter counts against them, as
+    Arabic endings change the word (Suleimani, a man; Suleimania, a city)."""
+    ratio = SequenceMatcher(None, word, other).ratio()
+    return ratio if word[-1:] == other[-1:] else ratio * 0.9
+
+
 def entities_for_latin(query: str, *, limit: int = 5) -> list[Entity]:
-    """Entities whose Latin names match a Latin-script query (any romanisation of the words)."""
-    required, exact = latin.query_keys(query)
+    """Entities whose Latin names match a Latin-script query (any romanisation of the words).
+
+    The spelling skeletons find candidates (Suleimani and Salman share one); the closest
+    spelling of each query word among a candidate's Latin words, plus a little for how often
+    it is named, orders them."""
+    required, _exact = latin.query_keys(query)
     if not required:
         return []
     rows = list(
@@ -206,8 +219,14 @@ def entities_for_latin(query: str, *, limit: int = 5) -> list[Entity]:
         .select_related("entity")
         .order_by("-entity__article_count")[:50]
     )
-    wanted = set(exact)
-    rows.sort(key=lambda r: (-len(wanted.intersection(r.keys)), -r.entity.article_count))
+    asked = latin.words(query)
+
+    def score(row: LatinName) -> float:
+        known = [key[1:] for key in row.keys if key.startswith("=")]
+        closest = [max((_closeness(word, other) for other in known), default=0.0) for word in asked]
+        return sum(closest) / len(closest) + 0.2 * math.log10(row.entity.article_count + 1)
+
+    rows.sort(key=lambda row: (-score(row), row.entity.pk))
     return [row.entity for row in rows[:limit]]
 
 
