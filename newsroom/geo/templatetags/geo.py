@@ -4,8 +4,9 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
+from newsroom.entities.models import Entity
 from newsroom.geo import maps, selectors
-from newsroom.geo.models import LatinName
+from newsroom.geo.api import geo_fields
 
 register = template.Library()
 
@@ -26,9 +27,11 @@ def entity_map(entity, co_places) -> dict:
 @register.inclusion_tag("geo/_latin_name.html")
 def latin_name(entity) -> dict:
     """The entity's Latin spelling (a guess is marked as one) and, for a place, where it is."""
-    row = LatinName.objects.filter(entity_id=entity.pk).first()
-    link = selectors.links_for([entity.pk]).get(entity.pk)
-    return {"latin": row, "place": link.place if link else None, "entity": entity}
+    found = selectors.with_geo(Entity.objects.filter(pk=entity.pk)).first()
+    fields = geo_fields(found) if found else {}
+    latin = getattr(found, "latin", None) if fields.get("latin_name") else None
+    place = found.geo_link.place if fields.get("geonames_id") else None
+    return {"latin": latin, "place": place, "entity": entity}
 
 
 def _describe(point: maps.MapPoint) -> str:
