@@ -67,8 +67,9 @@ def _view(points: Sequence[MapPoint]) -> tuple[float, float, float, float]:
     width = max((x1 - x0) * 1.3, MIN_WIDTH)
     height = max((y1 - y0) * 1.3, width / ASPECT)
     width = max(width, height * ASPECT)
-    if width >= WORLD[2]:
-        return WORLD[0], WORLD[1] + 10 * SCALE, WORLD[2], WORLD[2] / ASPECT
+    if width >= WORLD[2] * 0.66:
+        # The whole world from 80° N to 65° S: no news is placed nearer the poles.
+        return WORLD[0], 10 * SCALE, WORLD[2], 145 * SCALE
     height = width / ASPECT
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     left = min(max(cx - width / 2, 0), WORLD[2] - width)
