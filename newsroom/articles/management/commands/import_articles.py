@@ -108,12 +108,13 @@ class Command(BaseCommand):
                 "what was stored stays stored; run the same command again to import the rest"
             )
             raise CommandError(self._summary(counts), returncode=1) from None
-        self.stdout.write(self._summary(counts))
         if counts[Outcome.STORED]:
             from newsroom.geo.services import link_new_entities
 
             geo = link_new_entities()
-            self.stdout.write(f"places linked {geo.linked}, persons named {geo.named}")
+            # On stderr, with the progress: stdout stays the one-line summary.
+            self.stderr.write(f"places linked {geo.linked}, persons named {geo.named}")
+        self.stdout.write(self._summary(counts))
 
     @staticmethod
     def _summary(counts: Counter[Outcome]) -> str:
