@@ -41,6 +41,7 @@ PERSON_SHARE_MAX = 0.3
 # three in population, or the weight of the article's other places).
 CITY_MARGIN = 0.45
 CONTEXT_WEIGHT = 2.0
+REGION_REASON = "region of the country"
 # A town of fewer people than this, in a country the other places of its articles are not in
 # (فلوريدا: a town in Uruguay, named beside American places), is not what the news means.
 SMALL_CITY = 100_000
@@ -316,11 +317,12 @@ def decide(
         return Decision(None, 0.0, "a small town far from the other places")
     if len(ranked) == 1:
         if best.region:
-            return Decision(best, 1.0, "region of the country")
+            return Decision(best, 1.0, REGION_REASON)
         return Decision(best, 1.0, "only place of that name")
     margin = score(best) - score(ranked[1])
     if best.kind != CITY and not best.region and ranked[1].kind == CITY:
         return Decision(best, 1.0, "country or continent of that name")
     if margin < CITY_MARGIN:
         return Decision(None, margin, "several places of that name")
-    return Decision(best, min(1.0, margin), "larger or nearer the other places")
+    reason = REGION_REASON if best.region else "larger or nearer the other places"
+    return Decision(best, min(1.0, margin), reason)

@@ -104,3 +104,11 @@ def test_the_checked_list_of_frequent_places_links_as_expected():
 @pytest.mark.parametrize("name", ["إيران", "الولايات المتحدة", "أمريكا", "السعودية", "سوريا"])
 def test_everyday_country_names_link_to_their_country(name):
     assert gazetteer.decide(gazetteer.candidates(name)).candidate.kind == "country"
+
+
+def test_a_region_links_to_its_country_and_wins_over_a_small_foreign_town():
+    decision = gazetteer.decide(gazetteer.candidates("فلوريدا"))
+    assert decision.candidate.country_code == "US" and decision.candidate.region
+    assert decision.reason == gazetteer.REGION_REASON
+    # A city of the name in the same country is the place itself.
+    assert gazetteer.decide(gazetteer.candidates("دير الزور")).candidate.kind == "city"

@@ -5,7 +5,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
 from newsroom.entities.models import Entity
-from newsroom.geo import maps, selectors
+from newsroom.geo import gazetteer, maps, selectors
 from newsroom.geo.api import geo_fields
 
 register = template.Library()
@@ -31,7 +31,8 @@ def latin_name(entity) -> dict:
     fields = geo_fields(found) if found else {}
     latin = getattr(found, "latin", None) if fields.get("latin_name") else None
     place = found.geo_link.place if fields.get("geonames_id") else None
-    return {"latin": latin, "place": place, "entity": entity}
+    region = place is not None and found.geo_link.reason == gazetteer.REGION_REASON
+    return {"latin": latin, "place": place, "region": region, "entity": entity}
 
 
 def _describe(point: maps.MapPoint) -> str:
