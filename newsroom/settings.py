@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "newsroom.apps.TasksDatabaseConfig",
     "newsroom.articles",
     "newsroom.entities",
+    "newsroom.geo",
     "newsroom.reader",
 ]
 

@@ -16,5 +16,6 @@ urlpatterns = [
     path("admin/upload/<int:batch_id>/", upload_batch, name="upload_batch"),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
+    path("", include("newsroom.geo.urls")),
     path("", include("newsroom.reader.urls")),
 ]

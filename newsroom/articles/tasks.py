@@ -18,7 +18,12 @@ def process_upload_batch(batch_id: int) -> bool:
     backend = process_upload_batch.get_backend()
     # A backend that cannot queue later runs (the immediate one, in tests) does it all now.
     budget = settings.UPLOAD_TASK_SECONDS if backend.supports_defer else None
-    return batches.process_batch(batch_id, time_budget=budget)
+    finished = batches.process_batch(batch_id, time_budget=budget)
+    if finished:
+        from newsroom.geo.tasks import schedule_linking
+
+        schedule_linking()
+    return finished
 
 
 ANNOTATION_RETRIES = 3

@@ -275,6 +275,8 @@ class CurationLog(models.Model):
         DISTINCT = "distinct", _("ليسا كيانًا واحدًا")
         REANNOTATE = "reannotate", _("إعادة التعليم")
         RESOLVE = "resolve", _("دمج تلقائي")
+        PLACE = "place", _("ربط بمكان على الخريطة")
+        LATIN = "latin", _("تصحيح الاسم اللاتيني")
 
     created_at = models.DateTimeField(_("الوقت"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -115,6 +115,9 @@ def reannotate(run_id: int) -> dict[str, int]:
     resolve_archive()
     # Articles deleted meanwhile are not counted; the run still ends at 100 %.
     runs.update(status=ReannotationRun.Status.FINISHED, finished_at=timezone.now(), total=F("done"))
+    from newsroom.geo.tasks import schedule_linking
+
+    schedule_linking()
     return {"done": done, "failed": failed}
 
 

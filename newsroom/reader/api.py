@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from newsroom.articles.models import Article
 from newsroom.entities.models import Entity, Mention
+from newsroom.geo.api import geo_fields
+from newsroom.geo.selectors import with_geo
 from newsroom.reader.selectors import articles_mentioning
 
 PAGE_SIZE = 20
@@ -125,6 +127,7 @@ def _entity_summary(request: HttpRequest, entity: Entity) -> dict[str, Any]:
         "kind": entity.kind,
         "article_count": entity.article_count,
         "html_url": request.build_absolute_uri(entity.get_absolute_url()),
+        **geo_fields(entity),
     }
 
 
@@ -174,7 +177,7 @@ def article_detail(request: HttpRequest, pk: int) -> JsonResponse:
 
 @api_view
 def entity_list(request: HttpRequest) -> JsonResponse:
-    entities = Entity.objects.order_by("-article_count", "name", "pk")
+    entities = with_geo(Entity.objects.order_by("-article_count", "name", "pk"))
     kind = request.GET.get("kind", "")
     if kind:
         kind = kind.upper()
@@ -187,7 +190,7 @@ def entity_list(request: HttpRequest) -> JsonResponse:
 
 @api_view
 def entity_detail(request: HttpRequest, pk: int) -> JsonResponse:
-    entity = _get_or_404(Entity.objects.all(), pk, "الكيان غير موجود.")
+    entity = _get_or_404(with_geo(Entity.objects.all()), pk, "الكيان غير موجود.")
     aliases = list(entity.aliases.order_by("text").values_list("text", flat=True))
     articles = articles_mentioning([entity.pk]).only(*SUMMARY_FIELDS)
     return _json(

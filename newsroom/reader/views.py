@@ -16,6 +16,7 @@ from newsroom import nlp
 from newsroom.articles.models import Article, Source
 from newsroom.entities.curation import redirect_target
 from newsroom.entities.models import Entity, Mention
+from newsroom.geo import search as geo_search
 from newsroom.reader import selectors
 from newsroom.reader.highlight import paragraphs, segments
 
@@ -217,8 +218,11 @@ def search(request: HttpRequest) -> HttpResponse:
         "date_to": _date(request.GET.get("to")),
         "entity_id": _int(request.GET.get("entity")),
     }
+    # A query in Latin letters (Soleimani, Baghdad) searches the Arabic name it matches.
+    arabic, latin_matches = geo_search.arabic_query(query)
+    text = arabic or query
     results, total = (
-        selectors.search_articles(query, **filters) if query else (Article.objects.none(), 0)
+        selectors.search_articles(text, **filters) if query else (Article.objects.none(), 0)
     )
     page = selectors.KnownCountPaginator(results, settings.ARTICLES_PER_PAGE, count=total).get_page(
         request.GET.get("page")
@@ -227,8 +231,9 @@ def search(request: HttpRequest) -> HttpResponse:
         "query": query,
         "filters": filters,
         "page": page,
-        "hits": selectors.snippets(page.object_list, query),
-        "suggestions": selectors.entity_suggestions(query) if query else [],
+        "hits": selectors.snippets(page.object_list, text),
+        "suggestions": latin_matches or (selectors.entity_suggestions(query) if query else []),
+        "searched_as": arabic,
         "capped": page.paginator.count >= selectors.SEARCH_CANDIDATES,
         "sources": Source.objects.order_by("name"),
         "filter_entity": Entity.objects.filter(pk=filters["entity_id"]).first()

@@ -15,7 +15,9 @@ from newsroom.nlp.resolve import name_key
 pytestmark = pytest.mark.django_db
 
 ARTICLE_KEYS = {"id", "title", "source", "published_at", "placed_at", "url", "html_url"}
-ENTITY_KEYS = {"id", "name", "kind", "article_count", "html_url"}
+# Geo fields (Latin name, GeoNames place): null until places are linked (tests/geo covers them).
+GEO_KEYS = {"latin_name", "latin_name_is_guess", "geonames_id", "country", "latitude", "longitude"}
+ENTITY_KEYS = {"id", "name", "kind", "article_count", "html_url"} | GEO_KEYS
 PAGE_KEYS = {"count", "page", "pages", "next", "previous", "results"}
 
 
@@ -133,6 +135,7 @@ def test_entities_are_sorted_by_article_count_and_filtered_by_kind(client, demo)
         "kind": "PERS",
         "article_count": soleimani.article_count,
         "html_url": f"http://testserver{soleimani.get_absolute_url()}",
+        **dict.fromkeys(GEO_KEYS),
     }
     _, lower = _get(client, reverse("reader:api_entities"), kind="pers", page_size=100)
     assert lower == people

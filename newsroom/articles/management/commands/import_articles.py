@@ -111,8 +111,13 @@ class Command(BaseCommand):
             raise CommandError(self._summary(counts), returncode=1) from None
         if counts[Outcome.STORED]:
             # What the new articles say about names across the archive (one-word names,
-            # abbreviations): settled once for the whole import.
+            # abbreviations): settled once for the whole import; then places and Latin names.
             resolve_archive()
+            from newsroom.geo.services import link_new_entities
+
+            geo = link_new_entities()
+            # On stderr, with the progress: stdout stays the one-line summary.
+            self.stderr.write(f"places linked {geo.linked}, persons named {geo.named}")
         self.stdout.write(self._summary(counts))
 
     @staticmethod

@@ -15,9 +15,10 @@ from newsroom.entities.resolution import resolve_archive
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
 
-def load_demo(directory: Path = DEMO_DIR):
-    """Ingest each demo article, yielding its result; then settle what the archive says about
-    names (as after every import)."""
+def load_demo(directory: Path = DEMO_DIR, report: dict | None = None):
+    """Ingest each demo article, yielding its result; then, as after every import, settle what
+    the archive says about names and link places and Latin names (their counts go to
+    ``report["geo"]``)."""
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
     stored = False
     for item in manifest:
@@ -35,6 +36,11 @@ def load_demo(directory: Path = DEMO_DIR):
         yield result
     if stored:
         resolve_archive()
+    from newsroom.geo.services import link_new_entities
+
+    geo = link_new_entities()
+    if report is not None:
+        report["geo"] = geo
 
 
 class Command(BaseCommand):
@@ -42,11 +48,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         counts = dict.fromkeys(Outcome, 0)
-        for result in load_demo():
+        report: dict = {}
+        for result in load_demo(report=report):
             counts[result.outcome] += 1
             if result.outcome is Outcome.REFUSED:
                 self.stderr.write(f"{result.label}: {result.reason}")
+        geo = report["geo"]
         self.stdout.write(
             f"stored {counts[Outcome.STORED]}, duplicates {counts[Outcome.DUPLICATE]}, "
-            f"refused {counts[Outcome.REFUSED]}"
+            f"refused {counts[Outcome.REFUSED]}; places linked {geo.linked}, "
+            f"persons named {geo.named}"
         )
