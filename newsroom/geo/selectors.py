@@ -99,7 +99,7 @@ def _archive_state() -> tuple:
     """Newest article date, highest article id, last place-link change: one query."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT (SELECT MAX(published_at) FROM articles_article),"
+            "SELECT (SELECT MAX(placed_at) FROM articles_article),"
             " (SELECT MAX(id) FROM articles_article),"
             " (SELECT MAX(updated_at) FROM geo_entityplace)"
         )
@@ -155,7 +155,7 @@ def _news_place_rows(span: Period, actor: Entity | None) -> list[tuple[int, int,
     if actor:
         actor_filter = (
             " AND ae.article_id IN (SELECT article_id FROM entities_articleentity"
-            " WHERE entity_id = %s AND published_at >= %s AND published_at < %s)"
+            " WHERE entity_id = %s AND placed_at >= %s AND placed_at < %s)"
         )
         params += [actor.pk, start, end]
     params.append(NEWS_MAP_PLACES)
@@ -167,7 +167,7 @@ def _news_place_rows(span: Period, actor: Entity | None) -> list[tuple[int, int,
                    COUNT(DISTINCT ae.article_id) AS n
             FROM entities_articleentity ae
             JOIN geo_entityplace l ON l.entity_id = ae.entity_id AND l.place_id IS NOT NULL
-            WHERE ae.published_at >= %s AND ae.published_at < %s {actor_filter}
+            WHERE ae.placed_at >= %s AND ae.placed_at < %s {actor_filter}
             GROUP BY l.place_id
             ORDER BY n DESC, l.place_id
             LIMIT %s
@@ -188,7 +188,7 @@ def actors_in(span: Period, limit: int = 40, version: str | None = None) -> list
                 """
                 SELECT e.id, e.name FROM entities_articleentity ae
                 JOIN entities_entity e ON e.id = ae.entity_id AND e.kind IN ('PERS', 'ORG')
-                WHERE ae.published_at >= %s AND ae.published_at < %s
+                WHERE ae.placed_at >= %s AND ae.placed_at < %s
                 GROUP BY e.id, e.name ORDER BY COUNT(*) DESC, e.id LIMIT %s
                 """,
                 [start, end, limit],

@@ -26,7 +26,9 @@ def named_in(make_article):
         for _ in range(count):
             article = make_article().article
             for entity in rows:
-                ArticleEntity.objects.get_or_create(entity=entity, article=article)
+                ArticleEntity.objects.get_or_create(
+                    entity=entity, article=article, defaults={"placed_at": article.placed_at}
+                )
         for entity in rows:
             entity.article_count = ArticleEntity.objects.filter(entity=entity).count()
             entity.save(update_fields=["article_count"])
@@ -58,7 +60,9 @@ def test_a_surname_tagged_as_a_place_is_not_cameroon(named_in):
     named_in(0, ("PERS", "ديفيد كاميرون"))
     person = Entity.objects.get(kind="PERS")
     for appearance in ArticleEntity.objects.filter(entity=cameron):
-        ArticleEntity.objects.create(entity=person, article_id=appearance.article_id)
+        ArticleEntity.objects.create(
+            entity=person, article_id=appearance.article_id, placed_at=appearance.placed_at
+        )
     services.link_places()
     link = EntityPlace.objects.get(entity=cameron)
     assert link.place is None and link.reason == "also a person's name"

@@ -36,9 +36,9 @@ def latin_name(entity) -> dict:
 
 
 def _describe(point: maps.MapPoint) -> str:
-    return ngettext("%(name)s: مقال واحد", "%(name)s: %(count)d مقالات", point.count) % {
+    return ngettext("%(name)s: مقال واحد", "%(name)s: %(n)s مقالات", point.count) % {
         "name": point.name,
-        "count": point.count,
+        "n": point.count,
     }
 
 
