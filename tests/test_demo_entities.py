@@ -26,3 +26,12 @@ def test_the_seed_article_is_annotated_by_the_trained_recogniser(demo):
         name = text[m.start : m.end]
         assert name and name.strip() == name
         assert not name.startswith(("وطهران", "بطهران", "لإيران", "بإيران", "وواشنطن"))
+
+
+def test_the_demo_spellings_of_the_quds_force_commander_are_one_entity(demo):
+    from newsroom.entities.models import Entity
+
+    ghani = Entity.objects.get(kind="PERS", key=name_key("PERS", "إسماعيل غاني"))
+    spellings = set(ghani.aliases.values_list("text", flat=True))
+    assert {"إسماعيل غاني", "إسماعيل قاآني", "غني", "قاآني"} <= spellings
+    assert not Entity.objects.filter(kind="PERS", name__in=["غني", "قاآني", "غاني"]).exists()
