@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 PIP := $(PY) -m pip --quiet --quiet --disable-pip-version-check
 
 $(STAMP): pyproject.toml
-	@echo "Setting up .venv (the first time: about 1 GB to download, 1.9 GB on disk; a few minutes)"
+	@echo "Setting up .venv (the first time: about 1.1 GB to download, 2.1 GB on disk; a few minutes)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	@$(PIP) install --upgrade pip
 	@# torch first and pinned: a CPU build; an unpinned resolve would pull a multi-GB CUDA build.
