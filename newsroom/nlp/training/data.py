@@ -1,4 +1,4 @@
-"""Training data: ANERcorp and its development split, the news corpus and WikiFANE text for the
+"""Training data: ANERcorp and its held-out tail, the news corpus and WikiFANE text for the
 embeddings, and the name lists behind the gazetteer features (pure Python).
 
 The corpora are read where they lie (``../shared``) and nothing of them is copied into the
@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..conll import dev_split, read_conll
+from ..conll import HOLDOUT_FRACTION, read_conll, split_holdout
 from ..tagger.features import norm_word
 
 Tagged = tuple[list[str], list[str]]  # (tokens, BIO tags) of one sentence
@@ -27,12 +27,24 @@ def read_tagged(path: str | Path) -> list[Tagged]:
 
 
 def anercorp_split(path: str | Path, limit: int | None = None) -> tuple[list[Tagged], list[Tagged]]:
-    """(train, dev) of ANERcorp train: sentence i is dev when i % 10 == 9 (conll.dev_split).
-    With `limit`, only the first `limit` sentences are used (quick runs)."""
-    sents = read_conll(path)[:limit]
-    train, dev = dev_split(sents)
+    """(train, held out) of ANERcorp train: the held-out part is its last 10 % by position,
+    whole articles (conll.split_holdout). With `limit`, only the first `limit` sentences are
+    used (quick runs)."""
+    train, held = split_holdout(read_conll(path)[:limit], HOLDOUT_FRACTION)
     conv = lambda ss: [([t for t, _ in s], [g for _, g in s]) for s in ss]  # noqa: E731
-    return conv(train), conv(dev)
+    return conv(train), conv(held)
+
+
+def read_line_numbers(path: str | Path | None) -> frozenset[int]:
+    """0-based line numbers, one a line (blank lines and ``#`` comments ignored)."""
+    if path is None:
+        return frozenset()
+    out = set()
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.add(int(line))
+    return frozenset(out)
 
 
 # --- the corpus tokenizer ---------------------------------------------------------------------
@@ -70,12 +82,17 @@ def corpus_tokens(text: str) -> list[str]:
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?؟])\s+|\n+")
 
 
-def news_sentences(path: str | Path, limit: int | None = None) -> Iterator[list[str]]:
-    """Token lists of the sentences of titles and bodies in a JSON-lines corpus (gzip)."""
+def news_sentences(
+    path: str | Path, limit: int | None = None, skip: frozenset[int] = frozenset()
+) -> Iterator[list[str]]:
+    """Token lists of the sentences of titles and bodies in a JSON-lines corpus (gzip); the
+    articles on the 0-based lines in `skip` are left out (those annotated for evaluation)."""
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for k, line in enumerate(fh):
             if limit is not None and k >= limit:
                 break
+            if k in skip:
+                continue
             item = json.loads(line)
             for part in (item.get("title") or "", item.get("body") or ""):
                 for s in _SENTENCE_SPLIT.split(part):

@@ -14,9 +14,9 @@ class Command(BaseCommand):
         "artefacts (config.json, weights.npz, words.txt, gazetteer.tsv) to --out. With --news, "
         "first train the fastText word embeddings into --embeddings (about 15 minutes on the "
         "full news corpus); otherwise --embeddings must hold them already. Development split: "
-        "every tenth sentence of --anercorp (i %% 10 == 9) is held out and picks the best epoch "
-        "(--full trains on all sentences for --epochs instead). Needs the 'train' extra "
-        "(gensim) besides torch."
+        "the last 10 %% of --anercorp by position (whole articles) is held out: the tagger "
+        "never trains on it, and it picks the best epoch (--full trains on all sentences for "
+        "--epochs instead). Needs the 'train' extra (gensim) besides torch."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -43,6 +43,19 @@ class Command(BaseCommand):
         )
         emb = parser.add_argument_group("embeddings step")
         emb.add_argument("--news", type=Path, help="news corpus (JSON lines, gzip: title, body)")
+        emb.add_argument(
+            "--extra-news",
+            type=Path,
+            action="append",
+            default=[],
+            help="another JSON-lines corpus (gzip: title, body) for the embeddings; repeatable",
+        )
+        emb.add_argument(
+            "--skip-lines",
+            type=Path,
+            help="file of 0-based line numbers of --news articles to leave out (the articles "
+            "annotated for development, e.g. shared/ner/dev/ant-2018-dev.lines.txt)",
+        )
         emb.add_argument("--wikifane", type=Path, help="WikiFANE CoNLL file (its text only)")
         emb.add_argument("--news-articles", type=int, help="first N articles only (trial runs)")
         emb.add_argument("--embedding-epochs", type=int, default=5)
@@ -51,9 +64,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **o) -> None:
-        for key in ("anercorp", "news", "wikifane", "anetac"):
+        for key in ("anercorp", "news", "wikifane", "anetac", "skip_lines"):
             if o[key] is not None and not o[key].is_file():
-                raise CommandError(f"--{key}: no such file: {o[key]}")
+                raise CommandError(f"--{key.replace('_', '-')}: no such file: {o[key]}")
+        for path in o["extra_news"]:
+            if not path.is_file():
+                raise CommandError(f"--extra-news: no such file: {path}")
         if o["anergazet"] is not None and not o["anergazet"].is_dir():
             raise CommandError(f"--anergazet: no such directory: {o['anergazet']}")
         try:
@@ -63,6 +79,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"training needs {exc.name}: pip install -e '.[train]' (torch is a dependency)"
             ) from exc
+        from newsroom.nlp.training.data import read_line_numbers
         from newsroom.nlp.training.embeddings import train_embeddings
         from newsroom.nlp.training.tagger import Settings, train_tagger
 
@@ -77,6 +94,8 @@ class Command(BaseCommand):
                 o["news"],
                 o["anercorp"],
                 o["wikifane"],
+                extra_news=tuple(o["extra_news"]),
+                skip_lines=read_line_numbers(o["skip_lines"]),
                 news_limit=o["news_articles"],
                 epochs=o["embedding_epochs"],
                 seed=o["seed"],
