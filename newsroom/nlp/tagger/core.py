@@ -17,6 +17,11 @@ batched call, and each chunk of tags (cut as conlleval does) becomes a span. The
 * **Tanween** (حراكاً، دبلوماسياً) marks an indefinite common word: a span with a word carrying it
   is dropped (ANERcorp tags 557 of its 559 such words O; the tagger's normalisation removes the
   mark, so it cannot see it).
+* **Organisations named by a head noun** (وزارة الصحة، هيئة الأمر بالمعروف، نادي الهلال،
+  الجمعية الوطنية الفرنسية): ANERcorp leaves most of them O, news readers want them. A head
+  noun of ``ORG_HEAD_SPANS`` followed by definite words (ال، لل، وال) or by a tagged name right
+  after it becomes one ORG span covering them (see :func:`org_spans`); a tagged span inside it
+  gives way.
 
 Spans are sorted, non-overlapping and never cross a sentence.
 """
@@ -43,7 +48,7 @@ from ..text import (
     source_offset,
     tokenize,
 )
-from .features import norm_word
+from .features import norm_word, strip_variants
 from .model import Tagger, default_tagger
 
 KINDS = frozenset({"PERS", "ORG", "LOC", "MISC"})
@@ -185,6 +190,195 @@ def is_nationality(tok: Token, tagger: Tagger, names: Gazetteer) -> bool:
     return False
 
 
+# --- organisations named by a head noun ------------------------------------------------------
+# Head nouns of ORG spans (bare, normalised as norm_word). Fewer than the tagger's ORG_HEADS
+# bit: heads whose definite phrase is mostly a description (الحكومة العراقية، الجيش اللبناني،
+# المركز الثالث) and descriptor words that stay outside the name (صحيفة، قناة، نادي) are left
+# to the tagger.
+ORG_HEAD_SPANS = frozenset(
+    [
+        "وزارة",
+        "هيئة",
+        "جامعة",
+        "شركة",
+        "مجلس",
+        "حزب",
+        "حركة",
+        "جماعة",
+        "منظمة",
+        "وكالة",
+        "مؤسسة",
+        "بنك",
+        "مصرف",
+        "اتحاد",
+        "جمعية",
+        "معهد",
+        "لجنة",
+        "محكمة",
+        "مفوضية",
+        "مديرية",
+        "سلطة",
+        "صندوق",
+        "جبهة",
+        "تحالف",
+        "تنظيم",
+        "كتائب",
+        "فيلق",
+        "رابطة",
+        "نقابة",
+        "غرفة",
+        "بورصة",
+        "مستشفي",
+        "اكاديمية",
+        "كلية",
+        "ديوان",
+        "مرصد",
+    ]
+)
+# Definite words that end the name rather than continue it: time, relative pronouns, ordinals,
+# and the participles and adjectives that describe an organisation after its name.
+_ORG_STOP = frozenset(
+    [
+        "اليوم",
+        "الماضي",
+        "الماضية",
+        "الجاري",
+        "الجارية",
+        "الحالي",
+        "الحالية",
+        "المقبل",
+        "المقبلة",
+        "الذي",
+        "التي",
+        "الذين",
+        "اللذين",
+        "اللتين",
+        "الاول",
+        "الاولي",
+        "الثاني",
+        "الثانية",
+        "الاخير",
+        "الاخيرة",
+        "الان",
+        "السابق",
+        "السابقة",
+        "الحاكم",
+        "الجديد",
+        "الجديدة",
+        "المذكور",
+        "المذكورة",
+        "الصادرة",
+        "الصادر",
+        "البالغ",
+        "البالغة",
+        "الرائدة",
+        "الرائد",
+        "الاسبوعية",
+        "الاسبوعي",
+        "الشهرية",
+        "السنوية",
+        "المعنية",
+        "المعني",
+        "المختصة",
+        "المختص",
+        "المسؤولة",
+        "المسؤول",
+        "العاملة",
+        "العامل",
+        "الكبري",
+        "الكبير",
+        "الكبيرة",
+        "المعروفة",
+        "المعروف",
+        "المعارضة",
+        "المعارض",
+        "الحاكمة",
+        "المحلية",
+        "المحلي",
+        "المقربة",
+        "المقرب",
+        "المختلفة",
+        "للفترة",
+        "للعام",
+        "للمرة",
+        "للسنة",
+        "الاسبوع",
+        "الشهر",
+        "العام",
+        "الادارة",
+        "الرسمية",
+        "الرسمي",
+    ]
+)
+MAX_ORG_TOKENS = 7
+ORG_RULE = True
+
+
+def _definite(word: str) -> bool:
+    w = norm_word(word)
+    return (
+        (w.startswith("ال") and len(w) > 3 and w not in _ORG_STOP)
+        or (w.startswith("لل") and len(w) > 3)
+        or (w.startswith("وال") and len(w) > 4 and w[1:] not in _ORG_STOP)
+    )
+
+
+def _head(tok: Token) -> bool:
+    """Whether a token is an organisation head noun, with or without ال and a proclitic."""
+    return tok.is_word and any(v in ORG_HEAD_SPANS for v in strip_variants(norm_word(tok.text)))
+
+
+def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> list[_Span]:
+    """ORG spans of a head noun and the definite words after it (ال، لل، وال) where the tagger
+    found nothing: a head with the article needs two definite words after it (الجمعية الوطنية
+    الفرنسية; not الشركة الأمريكية), one without it one; a coordinated definite word (وال) may
+    not end the span. A tagged span over any of these words leaves them to the tagger (حركة
+    حماس، حزب الله اللبناني)."""
+    tagged = [False] * len(toks)
+    for m in model:
+        for k in range(m.i, m.j):
+            tagged[k] = True
+    out = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        if tagged[i] or not _head(toks[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and j - i < MAX_ORG_TOKENS and toks[j].is_word and not tagged[j]:
+            if not _definite(toks[j].text) or _head(toks[j]):
+                break
+            j += 1
+        if j < n and tagged[j]:
+            i = j  # the definite words run into a tagged name: left to the tagger
+            continue
+        while j > i + 1 and norm_word(toks[j - 1].text).startswith("وال"):
+            j -= 1
+        variants = strip_variants(norm_word(toks[i].text))
+        has_article = any(v.startswith("ال") and v[2:] in ORG_HEAD_SPANS for v in variants)
+        if j - i - 1 >= (2 if has_article else 1):
+            strip, form = proclitic(toks[i], tagger, names)
+            out.append(_Span(i, j, "ORG", strip, form))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def with_orgs(spans: list[_Span], orgs: list[_Span]) -> list[_Span]:
+    """The spans with organisation spans laid over them: a span inside one gives way, one that
+    overlaps it otherwise wins."""
+    out = list(spans)
+    for o in orgs:
+        over = [m for m in out if m.i < o.j and o.i < m.j]
+        if any(not (o.i <= m.i and m.j <= o.j) for m in over):
+            continue
+        out = [m for m in out if m not in over]
+        out.append(o)
+    return sorted(out)
+
+
 # --- spans ------------------------------------------------------------------------------------
 
 
@@ -245,7 +439,10 @@ def merge(model: list[_Span], listed: list[_Span]) -> list[_Span]:
 def sentence_spans(
     toks: Sequence[Token], tags: Sequence[str], tagger: Tagger, names: Gazetteer
 ) -> list[_Span]:
-    return merge(_model_spans(toks, tags, tagger, names), _core_spans(toks, names))
+    spans = merge(_model_spans(toks, tags, tagger, names), _core_spans(toks, names))
+    if not ORG_RULE:
+        return spans
+    return with_orgs(spans, org_spans(toks, spans, tagger, names))
 
 
 def _found(text: str, toks: Sequence[Token], s: _Span) -> Found | None:
