@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from newsroom.nlp.tagger.core import _Span, core_names, org_spans, tagger_core
+from newsroom.nlp.tagger.core import _Span, core_names, event_spans, org_spans, tagger_core
 from newsroom.nlp.tagger.features import ORG_HEAD_BIT, SINGLE_BITS, TITLE_BIT, single_gaz
 from newsroom.nlp.tagger.model import default_tagger
 from newsroom.nlp.text import tokenize
@@ -110,3 +110,29 @@ def test_wojood_nested_tags_map_to_the_four_kinds(tmp_path):
         ["O", "B-ORG", "I-ORG", "O", "B-LOC", "O"],
     )
     assert second[1] == ["O", "O", "B-MISC", "I-MISC"]
+
+
+def test_a_ministry_keeps_the_country_adjective_the_tagger_took_for_a_place():
+    toks = tokenize("أعلنت وزارة الصحة السعودية")
+    saudi = _Span(3, 4, "LOC", 0, "السعوديه")
+    spans = org_spans(toks, [saudi], default_tagger(), core_names())
+    assert [(s.i, s.j, s.kind) for s in spans] == [(1, 4, "ORG")]
+
+
+def _events(text: str, model: list[_Span] | None = None) -> list[str]:
+    toks = tokenize(text)
+    spans = event_spans(toks, model or [], default_tagger(), core_names())
+    return [" ".join(t.text for t in toks[s.i : s.j]) for s in spans]
+
+
+def test_cups_leagues_and_tournaments_are_named_events():
+    # آسيا untagged: دوري أبطال names nothing (an inner word may not end the name)
+    assert _events("تأهل الفريق إلى دوري أبطال آسيا") == []
+    toks = tokenize("تأهل الفريق إلى دوري أبطال آسيا")
+    asia = _Span(5, 6, "LOC", 0, toks[5].norm)
+    spans = event_spans(toks, [asia], default_tagger(), core_names())
+    assert [(s.i, s.j, s.kind) for s in spans] == [(3, 6, "MISC")]
+    assert _events("فاز ببطولة كأس الملك للمرة الأولى") == ["كأس الملك"]
+    assert _events("يتصدر الدوري السعودي للمحترفين للموسم الثاني") == ["الدوري السعودي للمحترفين"]
+    assert _events("قبل المونديال بشهر") == ["المونديال"]
+    assert _events("رفع الكأس الغالية") == [] and _events("كأس من الشاي") == []

@@ -312,6 +312,7 @@ _ORG_STOP = frozenset(
 )
 MAX_ORG_TOKENS = 7
 ORG_RULE = True
+EVENT_RULE = True
 
 
 def _definite(word: str) -> bool:
@@ -335,6 +336,7 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
     not end the span. A tagged span over any of these words leaves them to the tagger (حركة
     حماس، حزب الله اللبناني)."""
     tagged = [False] * len(toks)
+    starts = {m.i: m for m in model}
     for m in model:
         for k in range(m.i, m.j):
             tagged[k] = True
@@ -351,8 +353,18 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
                 break
             j += 1
         if j < n and tagged[j]:
-            i = j  # the definite words run into a tagged name: left to the tagger
-            continue
+            m = starts.get(j)
+            if (
+                j > i + 1
+                and m is not None
+                and m.kind == "LOC"
+                and m.j == j + 1
+                and m.form[:2] == "ال"
+            ):
+                j += 1  # وزارة الصحة السعودية: the country's adjective ends the name
+            else:
+                i = j  # the definite words run into a tagged name: left to the tagger
+                continue
         while j > i + 1 and norm_word(toks[j - 1].text).startswith("وال"):
             j -= 1
         variants = strip_variants(norm_word(toks[i].text))
@@ -376,6 +388,84 @@ def with_orgs(spans: list[_Span], orgs: list[_Span]) -> list[_Span]:
             continue
         out = [m for m in out if m not in over]
         out.append(o)
+    return sorted(out)
+
+
+# --- named events: cups, leagues, tournaments ----------------------------------------------
+# Heads of event names (bare, normalised) and the words that may follow them inside the name
+# although they carry no article (دوري أبطال أوروبا، كأس ملك إسبانيا، كأس خادم الحرمين).
+EVENT_HEADS = frozenset({"كاس", "دوري", "مونديال", "اولمبياد", "بطولة"})
+_EVENT_INNER = frozenset({"ابطال", "ملك", "خادم", "امير", "ولي"})
+_EVENT_ALONE = frozenset({"مونديال", "المونديال"})
+# The only words with لل that continue an event's name (كأس العالم للأندية; not للموسم).
+_EVENT_FOR = frozenset({"للمحترفين", "للاندية", "للشباب", "للسيدات", "للناشئين", "للرجال"})
+MAX_EVENT_TOKENS = 6
+
+
+def _event_head(tok: Token) -> str | None:
+    if not tok.is_word:
+        return None
+    for v in strip_variants(norm_word(tok.text)):
+        bare = v[2:] if v.startswith("ال") else v
+        if bare in EVENT_HEADS:
+            return bare
+    return None
+
+
+def event_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> list[_Span]:
+    """MISC spans of a cup, league or tournament: its head (كأس، دوري، بطولة، أولمبياد،
+    مونديال) and what names it after it: definite words (with لل only those of _EVENT_FOR), a
+    few inner words (أبطال، ملك) and a place or name the tagger found (كأس ألمانيا، أولمبياد
+    لندن), taken whole. بطولة before كأس stays out (بطولة كأس الملك → كأس الملك); الكأس and
+    البطولة name nothing; المونديال alone is an event."""
+    starts = {m.i: m for m in model}
+    out = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        head = _event_head(toks[i])
+        if head is None:
+            i += 1
+            continue
+        if head == "بطولة" and i + 1 < n and _event_head(toks[i + 1]) == "كاس":
+            i += 1
+            continue
+        if head in ("كاس", "بطولة") and any(
+            v.startswith("ال") and v[2:] == head for v in strip_variants(norm_word(toks[i].text))
+        ):
+            i += 1  # الكأس، البطولة: the cup, the tournament, named before
+            continue
+        j = i + 1
+        while j < n and j - i < MAX_EVENT_TOKENS and toks[j].is_word:
+            m = starts.get(j)
+            if m is not None and m.kind in ("LOC", "ORG", "PERS"):
+                if m.j - i > MAX_EVENT_TOKENS:
+                    break
+                j = m.j
+                continue
+            w = norm_word(toks[j].text)
+            definite = _definite(toks[j].text) and (not w.startswith("لل") or w in _EVENT_FOR)
+            if w in _EVENT_INNER or (definite and not _event_head(toks[j])):
+                j += 1
+                continue
+            break
+        while j > i + 1 and norm_word(toks[j - 1].text) in _EVENT_INNER:
+            j -= 1
+        if j > i + 1 or norm_word(toks[i].text) in _EVENT_ALONE or head == "مونديال":
+            strip, form = proclitic(toks[i], tagger, names)
+            out.append(_Span(i, j, "MISC", strip, form))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def with_events(spans: list[_Span], events: list[_Span]) -> list[_Span]:
+    """The spans with event spans laid over them: every span they overlap gives way."""
+    out = list(spans)
+    for e in events:
+        out = [m for m in out if not (m.i < e.j and e.i < m.j)]
+        out.append(e)
     return sorted(out)
 
 
@@ -440,9 +530,11 @@ def sentence_spans(
     toks: Sequence[Token], tags: Sequence[str], tagger: Tagger, names: Gazetteer
 ) -> list[_Span]:
     spans = merge(_model_spans(toks, tags, tagger, names), _core_spans(toks, names))
-    if not ORG_RULE:
-        return spans
-    return with_orgs(spans, org_spans(toks, spans, tagger, names))
+    if ORG_RULE:
+        spans = with_orgs(spans, org_spans(toks, spans, tagger, names))
+    if EVENT_RULE:
+        spans = with_events(spans, event_spans(toks, spans, tagger, names))
+    return spans
 
 
 def _found(text: str, toks: Sequence[Token], s: _Span) -> Found | None:
