@@ -136,3 +136,13 @@ def test_cups_leagues_and_tournaments_are_named_events():
     assert _events("يتصدر الدوري السعودي للمحترفين للموسم الثاني") == ["الدوري السعودي للمحترفين"]
     assert _events("قبل المونديال بشهر") == ["المونديال"]
     assert _events("رفع الكأس الغالية") == [] and _events("كأس من الشاي") == []
+
+
+def test_clubs_are_organisations_in_sentences_about_football_only():
+    text = "تعادل الهلال مع والفيصلي في مباراة الأمس"
+    found = [(f.kind, text[f.start : f.end]) for f in tagger_core(text)]
+    assert ("ORG", "الهلال") in found and ("ORG", "الفيصلي") in found
+    text = "احتفل الناس بالنصر وتحدثوا عن الاتحاد"
+    assert not [f for f in tagger_core(text) if f.kind == "ORG"]
+    text = "تحدث المدرب عن الوحدة الوطنية"  # a football cue, but الوحدة has its adjective
+    assert not [f for f in tagger_core(text) if f.kind == "ORG"]

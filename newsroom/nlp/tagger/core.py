@@ -31,6 +31,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 import regex
@@ -313,6 +314,7 @@ _ORG_STOP = frozenset(
 MAX_ORG_TOKENS = 7
 ORG_RULE = True
 EVENT_RULE = True
+CLUB_RULE = True
 
 
 def _definite(word: str) -> bool:
@@ -469,6 +471,72 @@ def with_events(spans: list[_Span], events: list[_Span]) -> list[_Span]:
     return sorted(out)
 
 
+# --- football clubs in sports sentences ------------------------------------------------------
+CLUBS_PATH = Path(__file__).resolve().parent.parent / "data" / "clubs.txt"
+# Words that make a sentence one about sport (bare, normalised as norm_word).
+SPORTS_CUES = frozenset(
+    [
+        "مباراة",
+        "مباراته",
+        "مباراتها",
+        "المباراة",
+        "مباريات",
+        "دوري",
+        "الدوري",
+        "كاس",
+        "ملعب",
+        "الملعب",
+        "مدرب",
+        "المدرب",
+        "تعادل",
+        "لاعب",
+        "اللاعب",
+        "لاعبي",
+        "ديربي",
+        "الكلاسيكو",
+        "الشوط",
+        "ركلة",
+        "ركلات",
+        "المونديال",
+        "الهداف",
+        "هداف",
+        "المتصدر",
+        "الصدارة",
+        "الجولة",
+    ]
+)
+
+
+@cache
+def clubs() -> frozenset[str]:
+    """Club names of data/clubs.txt, normalised as norm_word."""
+    out = set()
+    for line in CLUBS_PATH.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.add(norm_word(line))
+    return frozenset(out)
+
+
+def club_spans(toks: Sequence[Token], tagger, names) -> list[_Span]:
+    """ORG spans of the clubs of data/clubs.txt (with or without a proclitic: والفيصلي) in a
+    sentence with a football cue word, unless a definite adjective follows (الوحدة الوطنية);
+    none elsewhere (النصر، الاتحاد are common words)."""
+    norms = [norm_word(t.text) if t.is_word else "" for t in toks]
+    if not any(v in SPORTS_CUES for w in norms if w for v in strip_variants(w)):
+        return []
+    known = clubs()
+    out = []
+    for i, w in enumerate(norms):
+        if w and any(v in known for v in strip_variants(w)):
+            nxt = toks[i + 1].text if i + 1 < len(toks) else ""
+            if nxt and _definite(nxt) and not any(v in known for v in strip_variants(norms[i + 1])):
+                continue  # الوحدة الوطنية: a common word with its adjective
+            strip, form = proclitic(toks[i], tagger, names)
+            out.append(_Span(i, i + 1, "ORG", strip, form))
+    return out
+
+
 # --- spans ------------------------------------------------------------------------------------
 
 
@@ -534,7 +602,20 @@ def sentence_spans(
         spans = with_orgs(spans, org_spans(toks, spans, tagger, names))
     if EVENT_RULE:
         spans = with_events(spans, event_spans(toks, spans, tagger, names))
+    if CLUB_RULE:
+        spans = with_clubs(spans, club_spans(toks, tagger, names))
     return spans
+
+
+def with_clubs(spans: list[_Span], found: list[_Span]) -> list[_Span]:
+    """Club spans where no span is, or over a one-token span of another kind (ليغانيس PERS)."""
+    out = list(spans)
+    for c in found:
+        over = [m for m in out if m.i < c.j and c.i < m.j]
+        if all(m.j - m.i == 1 for m in over):
+            out = [m for m in out if m not in over]
+            out.append(c)
+    return sorted(out)
 
 
 def _found(text: str, toks: Sequence[Token], s: _Span) -> Found | None:
