@@ -304,15 +304,18 @@ def _one_blas_thread() -> Callable[[], contextlib.AbstractContextManager]:
 def read_gazetteer(path: Path) -> dict[tuple[str, ...], frozenset[str]]:
     """``KINDS<TAB>name`` lines → {name tokens: kinds}; equal kind sets share one object."""
     kinds: dict[str, frozenset[str]] = {}
-    out: dict[tuple[str, ...], frozenset[str]] = {}
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            k, _, name = line.rstrip("\n").partition("\t")
-            ks = kinds.get(k)
-            if ks is None:
-                ks = kinds[k] = frozenset(k.split(","))
-            out[tuple(name.split(" "))] = ks
-    return out
+
+    def kind_set(k: str) -> frozenset[str]:
+        ks = kinds.get(k)
+        if ks is None:
+            ks = kinds[k] = frozenset(k.split(","))
+        return ks
+
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {
+        tuple(name.split(" ")): kind_set(k)
+        for k, _, name in (line.partition("\t") for line in lines)
+    }
 
 
 _default: Tagger | None = None

@@ -281,12 +281,16 @@ def train_tagger(
         train, dev = anercorp_split(anercorp, limit)
     n_anercorp = len(train)
     train = [*train, *extra_train]
-    gaz = load_name_lists(anergazet, anetac)
-    for key, kinds in (extra_names or {}).items():
-        gaz.setdefault(key, set()).update(kinds)
-    write_name_lists(gaz, out / "gazetteer.tsv")
     train_words = {norm_word(t) for toks, _ in train for t in toks}
     words, E = load_embeddings(embeddings, train_words, st.max_vocab, log)
+    gaz = load_name_lists(anergazet, anetac)
+    known = set(words)
+    for key, kinds in (extra_names or {}).items():
+        # a name of several words is kept when the news corpus knows all its words: the
+        # packaged lists hold many names never written in Arabic news
+        if len(key) == 1 or all(w in known for w in key):
+            gaz.setdefault(key, set()).update(kinds)
+    write_name_lists(gaz, out / "gazetteer.tsv")
     vocab = {w: i for i, w in enumerate(words)}
     alphabet = sorted({c for toks, _ in train for t in toks for c in norm_char(t)})
     chars = {c: i + 3 for i, c in enumerate(alphabet)}
