@@ -313,6 +313,7 @@ _ORG_STOP = frozenset(
     ]
 )
 MAX_ORG_TOKENS = 7
+# The span rules below, each switchable (to measure what it adds: docs/recogniser.md).
 ORG_RULE = True
 EVENT_RULE = True
 CLUB_RULE = True

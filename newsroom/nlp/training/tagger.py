@@ -1,10 +1,10 @@
 """Training of the BiLSTM-CRF tagger (torch, one CPU thread, fixed seeds) and export of the
 numpy artefacts that ``newsroom.nlp.tagger.model.Tagger`` loads.
 
-Network, per token: frozen word embedding (fastText) + char CNN (max-pooled) + 9 gazetteer bits
-→ dropout → BiLSTM → dropout → linear → CRF with invalid BIO transitions masked. Adam, batches of
-length-bucketed sentences, gradient clipping. With a development split, the weights of the epoch
-with the best dev micro-F1 are exported (early stop after `patience` epochs without a gain);
+Network, per token: frozen word embedding (fastText) + char CNN (max-pooled) + 13 gazetteer
+bits (features.N_GAZ) → dropout → BiLSTM → dropout → linear → CRF with invalid BIO transitions
+masked. Adam, batches of length-bucketed sentences, gradient clipping. With a held-out part,
+the weights of the best epoch are exported (early stop after `patience` epochs without a gain);
 without one (``full``), those of the last epoch.
 
 The development data is the held-out tail of ANERcorp (whole articles, never trained on) and,
