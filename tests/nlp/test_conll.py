@@ -4,6 +4,7 @@ the evaluate_ner command (no database)."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,12 +16,18 @@ from newsroom.nlp.conll import (
     Mismatch,
     chunks,
     evaluate,
+    micro,
     read_conll,
     report,
     scores,
     sentence_text,
+    split_holdout,
+    starts_article,
     tags_from_spans,
 )
+
+SHARED_NER = Path(__file__).resolve().parents[3] / "shared" / "ner"
+ANERCORP = SHARED_NER / "anercorp" / "train.txt"
 
 # Four sentences, six gold entities; the comments say what the fake annotator predicts.
 GOLD = """\
@@ -124,12 +131,15 @@ def test_counts_on_a_hand_made_file(gold_file):
     assert by_kind["PERS"].f1 == pytest.approx(0.8)
     assert by_kind["LOC"].f1 == pytest.approx(2 / 3)
     assert by_kind["ORG"].f1 == by_kind["MISC"].f1 == 0.0
-    micro = by_kind["micro"]
-    assert (micro.correct, micro.predicted, micro.gold) == (3, 6, 6)
-    assert micro.f1 == 0.5
+    total = by_kind["micro"]
+    assert (total.correct, total.predicted, total.gold) == (3, 6, 6)
+    assert total.f1 == 0.5
 
+    core = micro(counts, ("LOC", "ORG", "PERS"))  # MISC's spurious chunk left out
+    assert (core.correct, core.predicted, core.gold) == (3, 5, 6)
     lines = report(counts)
     assert lines[-1] == "micro-F1 50.00"
+    assert lines[-2].startswith(f"micro-F1 LOC+ORG+PERS {100 * core.f1:.2f} ")
     assert any(line.split()[:4] == ["PERS", "100.00", "66.67", "80.00"] for line in lines)
 
     assert mismatches == [
@@ -163,3 +173,79 @@ def test_evaluate_ner_command_with_the_builtin_backend(tmp_path):
 def test_evaluate_ner_command_refuses_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("evaluate_ner", str(tmp_path / "nothing.txt"), stdout=io.StringIO())
+
+
+# --- the development split: the held-out tail of ANERcorp -------------------------------------
+
+
+def _numbered(n: int, datelines: tuple[int, ...] = ()) -> list[list[tuple[str, str]]]:
+    """n sentences whose first token is their index; those in `datelines` open an article."""
+    out = []
+    for i in range(n):
+        head = [("بغداد", "B-LOC"), ("ـ", "O"), ("وكالات", "O"), (":", "O")]
+        out.append([(str(i), "O"), *(head if i in datelines else []), ("قال", "O")])
+    return out
+
+
+def test_holdout_is_the_tail_by_position_never_interleaved():
+    sents = _numbered(100)
+    train, held = split_holdout(sents)
+    assert len(held) == 10 and train + held == sents
+    assert [s[0][0] for s in held] == [str(i) for i in range(90, 100)]
+
+
+def test_holdout_moves_forward_to_the_next_article_start():
+    sents = _numbered(100, datelines=(40, 93))
+    assert starts_article(sents[93]) and not starts_article(sents[92])
+    train, held = split_holdout(sents)
+    assert held[0][0][0] == "93" and len(held) == 7 and train + held == sents
+    # no article start near the cut: the cut stays where it is (40 is far before it)
+    train, held = split_holdout(_numbered(100, datelines=(40,)))
+    assert len(held) == 10
+
+
+@pytest.mark.skipif(not ANERCORP.is_file(), reason="needs shared/ner/anercorp/train.txt")
+def test_anercorp_holdout_is_whole_articles_at_the_end_with_no_sentence_in_training():
+    from newsroom.nlp.training.data import anercorp_split
+
+    sents = read_conll(ANERCORP)
+    train, held = split_holdout(sents)
+    assert train + held == sents
+    assert 0.09 * len(sents) < len(held) <= 0.1 * len(sents) + 1
+    assert starts_article(held[0])  # it opens with an article's dateline
+    seen = {tuple(tok for tok, _ in s) for s in train}
+    assert not any(tuple(tok for tok, _ in s) in seen for s in held)
+    # the tagger's training data is the same split
+    tr, dv = anercorp_split(ANERCORP)
+    assert [toks for toks, _ in dv] == [[tok for tok, _ in s] for s in held]
+    assert len(tr) == len(train)
+
+
+def test_evaluate_ner_holdout_scores_the_tail_of_the_first_file_only(tmp_path):
+    sents = _numbered(20)
+    sents[19] = [("زار", "O"), ("بغداد", "B-LOC")]  # the held-out tail: 18 and 19
+    sents[5] = [("زار", "O"), ("طهران", "B-LOC")]  # in the training part: not scored
+    first = tmp_path / "train.txt"
+    first.write_text(
+        "\n\n".join("\n".join(f"{t} {g}" for t, g in s) for s in sents) + "\n", "utf-8"
+    )
+    second = tmp_path / "dev.conll"
+    second.write_text("وصل O\nإلى O\nطهران B-LOC\n", "utf-8")
+    out = io.StringIO()
+    call_command(
+        "evaluate_ner",
+        str(first),
+        str(second),
+        "--holdout",
+        "--backend",
+        "builtin",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    blocks = out.getvalue().strip().split("\n\n")
+    assert len(blocks) == 2
+    assert blocks[0].splitlines()[0].startswith("train.txt (held-out tail: sentences 19-20)")
+    assert blocks[0].splitlines()[1] == "2 sentences, 4 tokens"
+    assert blocks[0].splitlines()[-1] == "micro-F1 100.00"
+    assert blocks[1].splitlines()[1] == "1 sentences, 3 tokens"
+    assert blocks[1].splitlines()[-1] == "micro-F1 100.00"

@@ -271,7 +271,7 @@ def test_train_export_and_load_a_tiny_tagger(tmp_path):
     from newsroom.nlp.training.tagger import Settings, train_tagger
 
     corpus = tmp_path / "train.txt"
-    sents = _TINY * 4  # 12 sentences: 9 train, 3 dev (i % 10 == 9: one of them)
+    sents = _TINY * 4  # 12 sentences: the last one held out
     corpus.write_text(
         "\n\n".join("\n".join(f"{t} {g}" for t, g in s) for s in sents) + "\n", encoding="utf-8"
     )

@@ -44,9 +44,9 @@ def test_bilstm_matches_the_trained_weights_in_torch_form():
         w = {k: z[k].astype(np.float64) for k in z.files}
     for b, sent in enumerate(sents):
         own = tagger._token_vectors(sent)
-        bits = np.zeros((len(sent), 9))
+        bits = np.zeros((len(sent), tagger.n_gaz))
         for i, fs in enumerate(gaz_features(sent, tagger.gazetteer)):
-            bits[i, fs] = 1
+            bits[i, [f for f in fs if f < tagger.n_gaz]] = 1
         X = np.concatenate([own, bits], axis=1)
         fwd = _reference_lstm(X, w["l0f_wih"], w["l0f_whh"], w["l0f_b"])
         bwd = _reference_lstm(X[::-1], w["l0b_wih"], w["l0b_whh"], w["l0b_b"])[::-1]

@@ -17,6 +17,11 @@ batched call, and each chunk of tags (cut as conlleval does) becomes a span. The
 * **Tanween** (حراكاً، دبلوماسياً) marks an indefinite common word: a span with a word carrying it
   is dropped (ANERcorp tags 557 of its 559 such words O; the tagger's normalisation removes the
   mark, so it cannot see it).
+* **Organisations named by a head noun** (وزارة الصحة، هيئة الأمر بالمعروف، نادي الهلال،
+  الجمعية الوطنية الفرنسية): ANERcorp leaves most of them O, news readers want them. A head
+  noun of ``ORG_HEAD_SPANS`` followed by definite words (ال، لل، وال) or by a tagged name right
+  after it becomes one ORG span covering them (see :func:`org_spans`); a tagged span inside it
+  gives way.
 
 Spans are sorted, non-overlapping and never cross a sentence.
 """
@@ -26,6 +31,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 import regex
@@ -46,7 +52,7 @@ from ..text import (
     tokenize,
     tokenize_norm,
 )
-from .features import norm_word
+from .features import norm_word, strip_variants
 from .model import Tagger, default_tagger
 
 KINDS = frozenset({"PERS", "ORG", "LOC", "MISC"})
@@ -198,6 +204,354 @@ def is_nationality(tok: Token, tagger: Tagger, names: Gazetteer) -> bool:
     return False
 
 
+# --- organisations named by a head noun ------------------------------------------------------
+# Head nouns of ORG spans (bare, normalised as norm_word). Fewer than the tagger's ORG_HEADS
+# bit: heads whose definite phrase is mostly a description (الحكومة العراقية، الجيش اللبناني،
+# المركز الثالث) and descriptor words that stay outside the name (صحيفة، قناة، نادي) are left
+# to the tagger.
+ORG_HEAD_SPANS = frozenset(
+    [
+        "وزارة",
+        "هيئة",
+        "جامعة",
+        "شركة",
+        "مجلس",
+        "حزب",
+        "حركة",
+        "جماعة",
+        "منظمة",
+        "وكالة",
+        "مؤسسة",
+        "بنك",
+        "مصرف",
+        "اتحاد",
+        "جمعية",
+        "معهد",
+        "لجنة",
+        "محكمة",
+        "مفوضية",
+        "مديرية",
+        "سلطة",
+        "صندوق",
+        "جبهة",
+        "تحالف",
+        "تنظيم",
+        "كتائب",
+        "فيلق",
+        "رابطة",
+        "نقابة",
+        "غرفة",
+        "بورصة",
+        "مستشفي",
+        "اكاديمية",
+        "كلية",
+        "ديوان",
+        "مرصد",
+    ]
+)
+# Definite words that end the name rather than continue it: time, relative pronouns, ordinals,
+# and the participles and adjectives that describe an organisation after its name.
+_ORG_STOP = frozenset(
+    [
+        "اليوم",
+        "الماضي",
+        "الماضية",
+        "الجاري",
+        "الجارية",
+        "الحالي",
+        "الحالية",
+        "المقبل",
+        "المقبلة",
+        "الذي",
+        "التي",
+        "الذين",
+        "اللذين",
+        "اللتين",
+        "الاول",
+        "الاولي",
+        "الثاني",
+        "الثانية",
+        "الاخير",
+        "الاخيرة",
+        "الان",
+        "السابق",
+        "السابقة",
+        "الحاكم",
+        "الجديد",
+        "الجديدة",
+        "المذكور",
+        "المذكورة",
+        "الصادرة",
+        "الصادر",
+        "البالغ",
+        "البالغة",
+        "الرائدة",
+        "الرائد",
+        "الاسبوعية",
+        "الاسبوعي",
+        "الشهرية",
+        "السنوية",
+        "المعنية",
+        "المعني",
+        "المختصة",
+        "المختص",
+        "المسؤولة",
+        "المسؤول",
+        "العاملة",
+        "العامل",
+        "الكبري",
+        "الكبير",
+        "الكبيرة",
+        "المعروفة",
+        "المعروف",
+        "المعارضة",
+        "المعارض",
+        "الحاكمة",
+        "المحلية",
+        "المحلي",
+        "المقربة",
+        "المقرب",
+        "المختلفة",
+        "للفترة",
+        "للعام",
+        "للمرة",
+        "للسنة",
+        "الاسبوع",
+        "الشهر",
+        "العام",
+        "الادارة",
+        "الرسمية",
+        "الرسمي",
+        *("الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعة", "السبت"),
+    ]
+)
+MAX_ORG_TOKENS = 7
+# The span rules below, each switchable (to measure what it adds: docs/recogniser.md).
+ORG_RULE = True
+EVENT_RULE = True
+CLUB_RULE = True
+
+
+def _definite(word: str) -> bool:
+    w = norm_word(word)
+    return (
+        (w.startswith("ال") and len(w) > 3 and w not in _ORG_STOP)
+        or (w.startswith("لل") and len(w) > 3)
+        or (w.startswith("وال") and len(w) > 4 and w[1:] not in _ORG_STOP)
+    )
+
+
+def _head(tok: Token) -> bool:
+    """Whether a token is an organisation head noun, with or without ال and a proclitic."""
+    return tok.is_word and any(v in ORG_HEAD_SPANS for v in strip_variants(norm_word(tok.text)))
+
+
+def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> list[_Span]:
+    """ORG spans of a head noun and the definite words after it (ال، لل، وال) where the tagger
+    found nothing: a head with the article needs two definite words after it (الجمعية الوطنية
+    الفرنسية; not الشركة الأمريكية), one without it one; a coordinated definite word (وال) may
+    not end the span. A tagged span over any of these words leaves them to the tagger (حركة
+    حماس، حزب الله اللبناني)."""
+    tagged = [False] * len(toks)
+    starts = {m.i: m for m in model}
+    for m in model:
+        for k in range(m.i, m.j):
+            tagged[k] = True
+    out = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        if tagged[i] or not _head(toks[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and j - i < MAX_ORG_TOKENS and toks[j].is_word and not tagged[j]:
+            if not _definite(toks[j].text) or _head(toks[j]):
+                break
+            j += 1
+        if j < n and tagged[j]:
+            m = starts.get(j)
+            if (
+                j > i + 1
+                and m is not None
+                and m.kind == "LOC"
+                and m.j == j + 1
+                and m.form[:2] == "ال"
+            ):
+                j += 1  # وزارة الصحة السعودية: the country's adjective ends the name
+            else:
+                i = j  # the definite words run into a tagged name: left to the tagger
+                continue
+        while j > i + 1 and norm_word(toks[j - 1].text).startswith("وال"):
+            j -= 1
+        variants = strip_variants(norm_word(toks[i].text))
+        has_article = any(v.startswith("ال") and v[2:] in ORG_HEAD_SPANS for v in variants)
+        if j - i - 1 >= (2 if has_article else 1):
+            strip, form = proclitic(toks[i], tagger, names)
+            out.append(_Span(i, j, "ORG", strip, form))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def with_orgs(spans: list[_Span], orgs: list[_Span]) -> list[_Span]:
+    """The spans with organisation spans laid over them: a span inside one gives way, one that
+    overlaps it otherwise wins."""
+    out = list(spans)
+    for o in orgs:
+        over = [m for m in out if m.i < o.j and o.i < m.j]
+        if any(not (o.i <= m.i and m.j <= o.j) for m in over):
+            continue
+        out = [m for m in out if m not in over]
+        out.append(o)
+    return sorted(out)
+
+
+# --- named events: cups, leagues, tournaments ----------------------------------------------
+# Heads of event names (bare, normalised) and the words that may follow them inside the name
+# although they carry no article (دوري أبطال أوروبا، كأس ملك إسبانيا، كأس خادم الحرمين).
+EVENT_HEADS = frozenset({"كاس", "دوري", "مونديال", "اولمبياد", "بطولة"})
+_EVENT_INNER = frozenset({"ابطال", "ملك", "خادم", "امير", "ولي"})
+_EVENT_ALONE = frozenset({"مونديال", "المونديال"})
+# The only words with لل that continue an event's name (كأس العالم للأندية; not للموسم).
+_EVENT_FOR = frozenset({"للمحترفين", "للاندية", "للشباب", "للسيدات", "للناشئين", "للرجال"})
+MAX_EVENT_TOKENS = 6
+
+
+def _event_head(tok: Token) -> str | None:
+    if not tok.is_word:
+        return None
+    for v in strip_variants(norm_word(tok.text)):
+        bare = v[2:] if v.startswith("ال") else v
+        if bare in EVENT_HEADS:
+            return bare
+    return None
+
+
+def event_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> list[_Span]:
+    """MISC spans of a cup, league or tournament: its head (كأس، دوري، بطولة، أولمبياد،
+    مونديال) and what names it after it: definite words (with لل only those of _EVENT_FOR), a
+    few inner words (أبطال، ملك) and a place or name the tagger found (كأس ألمانيا، أولمبياد
+    لندن), taken whole. بطولة before كأس stays out (بطولة كأس الملك → كأس الملك); الكأس and
+    البطولة name nothing; المونديال alone is an event."""
+    starts = {m.i: m for m in model}
+    out = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        head = _event_head(toks[i])
+        if head is None:
+            i += 1
+            continue
+        if head == "بطولة" and i + 1 < n and _event_head(toks[i + 1]) == "كاس":
+            i += 1
+            continue
+        if head in ("كاس", "بطولة") and any(
+            v.startswith("ال") and v[2:] == head for v in strip_variants(norm_word(toks[i].text))
+        ):
+            i += 1  # الكأس، البطولة: the cup, the tournament, named before
+            continue
+        j = i + 1
+        while j < n and j - i < MAX_EVENT_TOKENS and toks[j].is_word:
+            m = starts.get(j)
+            if m is not None and m.kind in ("LOC", "ORG", "PERS"):
+                if m.j - i > MAX_EVENT_TOKENS:
+                    break
+                j = m.j
+                continue
+            w = norm_word(toks[j].text)
+            definite = _definite(toks[j].text) and (not w.startswith("لل") or w in _EVENT_FOR)
+            if w in _EVENT_INNER or (definite and not _event_head(toks[j])):
+                j += 1
+                continue
+            break
+        while j > i + 1 and norm_word(toks[j - 1].text) in _EVENT_INNER:
+            j -= 1
+        if j > i + 1 or norm_word(toks[i].text) in _EVENT_ALONE or head == "مونديال":
+            strip, form = proclitic(toks[i], tagger, names)
+            out.append(_Span(i, j, "MISC", strip, form))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def with_events(spans: list[_Span], events: list[_Span]) -> list[_Span]:
+    """The spans with event spans laid over them: every span they overlap gives way."""
+    out = list(spans)
+    for e in events:
+        out = [m for m in out if not (m.i < e.j and e.i < m.j)]
+        out.append(e)
+    return sorted(out)
+
+
+# --- football clubs in sports sentences ------------------------------------------------------
+CLUBS_PATH = Path(__file__).resolve().parent.parent / "data" / "clubs.txt"
+# Words that make a sentence one about sport (bare, normalised as norm_word).
+SPORTS_CUES = frozenset(
+    [
+        "مباراة",
+        "مباراته",
+        "مباراتها",
+        "المباراة",
+        "مباريات",
+        "دوري",
+        "الدوري",
+        "كاس",
+        "ملعب",
+        "الملعب",
+        "مدرب",
+        "المدرب",
+        "تعادل",
+        "لاعب",
+        "اللاعب",
+        "لاعبي",
+        "ديربي",
+        "الكلاسيكو",
+        "الشوط",
+        "ركلة",
+        "ركلات",
+        "المونديال",
+        "الهداف",
+        "هداف",
+        "المتصدر",
+        "الصدارة",
+        "الجولة",
+    ]
+)
+
+
+@cache
+def clubs() -> frozenset[str]:
+    """Club names of data/clubs.txt, normalised as norm_word."""
+    out = set()
+    for line in CLUBS_PATH.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.add(norm_word(line))
+    return frozenset(out)
+
+
+def club_spans(toks: Sequence[Token], tagger, names) -> list[_Span]:
+    """ORG spans of the clubs of data/clubs.txt (with or without a proclitic: والفيصلي) in a
+    sentence with a football cue word, unless a definite adjective follows (الوحدة الوطنية);
+    none elsewhere (النصر، الاتحاد are common words)."""
+    norms = [norm_word(t.text) if t.is_word else "" for t in toks]
+    if not any(v in SPORTS_CUES for w in norms if w for v in strip_variants(w)):
+        return []
+    known = clubs()
+    out = []
+    for i, w in enumerate(norms):
+        if w and any(v in known for v in strip_variants(w)):
+            nxt = toks[i + 1].text if i + 1 < len(toks) else ""
+            if nxt and _definite(nxt) and not any(v in known for v in strip_variants(norms[i + 1])):
+                continue  # الوحدة الوطنية: a common word with its adjective
+            strip, form = proclitic(toks[i], tagger, names)
+            out.append(_Span(i, i + 1, "ORG", strip, form))
+    return out
+
+
 # --- spans ------------------------------------------------------------------------------------
 
 
@@ -258,7 +612,25 @@ def merge(model: list[_Span], listed: list[_Span]) -> list[_Span]:
 def sentence_spans(
     toks: Sequence[Token], tags: Sequence[str], tagger: Tagger, names: Gazetteer
 ) -> list[_Span]:
-    return merge(_model_spans(toks, tags, tagger, names), _core_spans(toks, names))
+    spans = merge(_model_spans(toks, tags, tagger, names), _core_spans(toks, names))
+    if ORG_RULE:
+        spans = with_orgs(spans, org_spans(toks, spans, tagger, names))
+    if EVENT_RULE:
+        spans = with_events(spans, event_spans(toks, spans, tagger, names))
+    if CLUB_RULE:
+        spans = with_clubs(spans, club_spans(toks, tagger, names))
+    return spans
+
+
+def with_clubs(spans: list[_Span], found: list[_Span]) -> list[_Span]:
+    """Club spans where no span is, or over a one-token span of another kind (ليغانيس PERS)."""
+    out = list(spans)
+    for c in found:
+        over = [m for m in out if m.i < c.j and c.i < m.j]
+        if all(m.j - m.i == 1 for m in over):
+            out = [m for m in out if m not in over]
+            out.append(c)
+    return sorted(out)
 
 
 def _found(text: str, toks: Sequence[Token], s: _Span) -> Found | None:

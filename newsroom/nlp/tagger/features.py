@@ -8,8 +8,10 @@ retraining (``manage.py train_ner``).
   marbuta is kept, unlike ``text.normalize_letters``).
 * :func:`norm_word` — the spelling the word embeddings are keyed by: ``norm_char``, digits to 0,
   Latin lower-cased.
-* :func:`gaz_features` — nine gazetteer bits per token: begin / inside of the longest
-  multi-token gazetteer name (PERS, LOC, ORG), and a one-token hit after proclitic stripping.
+* :func:`gaz_features` — thirteen bits per token: begin / inside of the longest multi-token
+  gazetteer name (PERS, LOC, ORG); a one-token hit after proclitic stripping (PERS, LOC, ORG, a
+  given name, a family-name unit); the word is an organisation's head noun (وزارة، هيئة، نادي)
+  or a title or role that goes before a person's name (الملك، وزير، الشيخ).
 """
 
 from __future__ import annotations
@@ -62,7 +64,141 @@ def char_ids(token: str, chars: Mapping[str, int]) -> list[int]:
 
 # --- gazetteer features -----------------------------------------------------------------------
 GAZ_KINDS = ("PERS", "LOC", "ORG")
-N_GAZ = 3 * len(GAZ_KINDS)  # B / I of the longest multi-token match, then one-token hits
+# One-token bits: a name list kind → its feature index. GIVEN / SURNAME are units of people's
+# names (a given name, a family-name part) rather than whole names.
+SINGLE_BITS = {"PERS": 6, "LOC": 7, "ORG": 8, "GIVEN": 9, "SURNAME": 10}
+ORG_HEAD_BIT, TITLE_BIT = 11, 12
+N_GAZ = 13
+# Head nouns that open an organisation's name (وزارة الصحة، نادي الهلال), by their bare form.
+ORG_HEADS = frozenset(
+    [
+        "وزارة",
+        "هيئة",
+        "جامعة",
+        "شركة",
+        "نادي",
+        "مجلس",
+        "حزب",
+        "حركة",
+        "جماعة",
+        "منظمة",
+        "وكالة",
+        "صحيفة",
+        "قناة",
+        "مؤسسة",
+        "بنك",
+        "مصرف",
+        "اتحاد",
+        "جمعية",
+        "مركز",
+        "معهد",
+        "لجنة",
+        "محكمة",
+        "مفوضية",
+        "دائرة",
+        "مديرية",
+        "ادارة",
+        "سلطة",
+        "صندوق",
+        "جبهة",
+        "تحالف",
+        "تنظيم",
+        "كتائب",
+        "كتيبة",
+        "لواء",
+        "فيلق",
+        "قوات",
+        "جيش",
+        "مكتب",
+        "امانة",
+        "رابطة",
+        "نقابة",
+        "غرفة",
+        "مجموعة",
+        "بورصة",
+        "مستشفى",
+        "اكاديمية",
+        "كلية",
+        "مدرسة",
+        "برلمان",
+        "حكومة",
+        "ديوان",
+        "مصلحة",
+        "مجمع",
+        "منتدى",
+        "مرصد",
+    ]
+)
+# Titles and roles that stand before a name and are not part of it (الملك سلمان، وزير الخارجية).
+TITLES = frozenset(
+    [
+        "ملك",
+        "امير",
+        "ولي",
+        "سمو",
+        "الامير",
+        "الملك",
+        "رئيس",
+        "الرئيس",
+        "وزير",
+        "الوزير",
+        "شيخ",
+        "الشيخ",
+        "دكتور",
+        "الدكتور",
+        "د",
+        "سيد",
+        "السيد",
+        "السيدة",
+        "الرئيسة",
+        "نائب",
+        "سفير",
+        "السفير",
+        "جنرال",
+        "الجنرال",
+        "عقيد",
+        "العقيد",
+        "لواء",
+        "اللواء",
+        "العميد",
+        "عميد",
+        "الفريق",
+        "المشير",
+        "الرائد",
+        "النقيب",
+        "المتحدث",
+        "الناطق",
+        "مستشار",
+        "المستشار",
+        "الامين",
+        "امين",
+        "المدير",
+        "مدير",
+        "المبعوث",
+        "مبعوث",
+        "القاضي",
+        "قاضي",
+        "الامام",
+        "الحاج",
+        "البابا",
+        "الاب",
+        "المطران",
+        "الكاردينال",
+        "سلطان",
+        "السلطان",
+        "الشيخة",
+        "الاميرة",
+        "المهندس",
+        "النائب",
+        "العاهل",
+        "خادم",
+        "حضرة",
+        "صاحب",
+        "فخامة",
+        "معالي",
+    ]
+)
+
 PREFIXES = (
     "وبال",
     "وكال",
@@ -114,13 +250,19 @@ def name_starts(gaz: Gazetteer) -> dict[str, int]:
 
 
 def single_gaz(token: str, gaz: Gazetteer) -> tuple[int, ...]:
-    """Feature indexes 6 + k of one token: it, or it stripped of a proclitic, is a one-word name
-    of kind GAZ_KINDS[k]. They depend on the token alone (the tagger caches them with its
-    other per-token features)."""
+    """Feature indexes of one token that depend on the token alone: SINGLE_BITS of the kinds
+    of the one-word names it is (or is after a proclitic is stripped), ORG_HEAD_BIT and
+    TITLE_BIT (the tagger caches them with its other per-token features)."""
     found = set()
     for v in strip_variants(_norm_word_cached(token)):
         for kind in gaz.get((v,), ()):
-            found.add(6 + GAZ_KINDS.index(kind))
+            bit = SINGLE_BITS.get(kind)
+            if bit is not None:
+                found.add(bit)
+        if v in ORG_HEADS:
+            found.add(ORG_HEAD_BIT)
+        if v in TITLES:
+            found.add(TITLE_BIT)
     return tuple(sorted(found))
 
 
@@ -152,8 +294,10 @@ def multi_gaz(
                 for v in firsts:
                     kinds = gaz.get((v, *rest))
                     if kinds is not None:
-                        best = (i, length, tuple(2 * GAZ_KINDS.index(k) for k in kinds))
-                        break
+                        bits = tuple(2 * GAZ_KINDS.index(k) for k in kinds if k in GAZ_KINDS)
+                        if bits:
+                            best = (i, length, bits)
+                            break
                 if best:
                     break
         if best:
@@ -173,7 +317,7 @@ def gaz_features(
     """Active feature indexes (0 .. N_GAZ - 1) per token.
 
     Index 2k / 2k + 1: first / other token of a name of kind GAZ_KINDS[k] found by multi_gaz;
-    index 6 + k: single_gaz.
+    indexes 6 and up: single_gaz.
     """
     feats = [set(single_gaz(t, gaz)) for t in tokens]
     for i, length, begins in multi_gaz(tokens, gaz, max_len, starts):

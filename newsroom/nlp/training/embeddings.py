@@ -1,6 +1,7 @@
 """Word embeddings for the tagger: gensim fastText skip-gram (one worker, fixed seed) on the news
-corpus, the training part of ANERcorp (its dev sentences are left out) and WikiFANE's text, all
-spelled with ``norm_word``.
+corpora, the training part of ANERcorp (its held-out tail is left out) and WikiFANE's text, all
+spelled with ``norm_word``. The news articles annotated for development (their line numbers in
+``skip_lines``) are left out too, so that nothing scored was read in training.
 
 Output directory: ``vectors.npy`` (float32, vocabulary order), ``vocab.tsv`` (word<TAB>count,
 most frequent first) and ``fasttext.model`` (gensim; gives sub-word vectors to the training
@@ -27,6 +28,8 @@ def train_embeddings(
     anercorp: str | Path,
     wikifane: str | Path | None = None,
     *,
+    extra_news: tuple[str | Path, ...] = (),
+    skip_lines: frozenset[int] = frozenset(),
     news_limit: int | None = None,
     dim: int = 100,
     epochs: int = 5,
@@ -38,15 +41,18 @@ def train_embeddings(
 
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    sents = [[norm_word(t) for t in toks] for toks in news_sentences(news, news_limit)]
+    sents = [[norm_word(t) for t in toks] for toks in news_sentences(news, news_limit, skip_lines)]
+    for path in extra_news:
+        sents += [[norm_word(t) for t in toks] for toks in news_sentences(path, news_limit)]
     n_news = len(sents)
-    train, _dev = anercorp_split(anercorp)
+    train, _held = anercorp_split(anercorp)
     sents += [[norm_word(t) for t in toks] for toks, _ in train]
     if wikifane:
         sents += [[norm_word(t) for t in toks] for toks in wikifane_sentences(wikifane)]
     n_tok = sum(len(s) for s in sents)
     log(
-        f"embeddings: {len(sents):,} sentences ({n_news:,} from the news corpus), "
+        f"embeddings: {len(sents):,} sentences ({n_news:,} from the news corpora, "
+        f"{len(skip_lines)} articles left out), "
         f"{n_tok:,} tokens, read in {time.perf_counter() - t0:.0f} s"
     )
     model = FastText(

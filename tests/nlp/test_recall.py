@@ -1,0 +1,148 @@
+"""Recall aids of the built-in recogniser: organisation names opened by a head noun, the
+tagger's name-unit / head-noun / title bits, and the extra training data readers (hand-made
+inputs only; no /work/shared)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from newsroom.nlp.tagger.core import _Span, core_names, event_spans, org_spans, tagger_core
+from newsroom.nlp.tagger.features import ORG_HEAD_BIT, SINGLE_BITS, TITLE_BIT, single_gaz
+from newsroom.nlp.tagger.model import default_tagger
+from newsroom.nlp.text import tokenize
+from newsroom.nlp.training.data import (
+    _name_variants,
+    drop_common,
+    load_person_names,
+    wojood_sentences,
+)
+
+
+def _orgs(text: str, model: list[_Span] | None = None) -> list[str]:
+    toks = tokenize(text)
+    spans = org_spans(toks, model or [], default_tagger(), core_names())
+    return [" ".join(t.text for t in toks[s.i : s.j]) for s in spans]
+
+
+def test_a_head_noun_and_the_definite_words_after_it_make_an_organisation():
+    assert _orgs("أعلنت وزارة الصحة السعودية اليوم عن حالات جديدة") == ["وزارة الصحة السعودية"]
+    assert _orgs("صوّت مجلس الشيوخ على القانون") == ["مجلس الشيوخ"]
+    # time words, relative pronouns and a trailing coordinated word end the name
+    assert _orgs("وزارة الداخلية التي أعلنت") == ["وزارة الداخلية"]
+    assert _orgs("بيان وزارة الخارجية والسفير") == ["وزارة الخارجية"]
+
+
+def test_a_definite_head_needs_two_definite_words_and_a_bare_word_is_no_name():
+    assert _orgs("قالت الشركة الأمريكية إن") == []
+    assert _orgs("صوتت الجمعية الوطنية الفرنسية") == ["الجمعية الوطنية الفرنسية"]
+    assert _orgs("زار وزارة في الصباح") == []
+    assert _orgs("اجتمع مجلس الإدارة أمس") == []  # a board, not a named body
+
+
+def test_a_name_the_tagger_found_is_left_to_it():
+    toks = tokenize("قالت حركة حماس اليوم")
+    hamas = _Span(2, 3, "ORG", 0, toks[2].norm)
+    assert org_spans(toks, [hamas], default_tagger(), core_names()) == []
+    # definite words that run into a tagged name: no span either (حزب الله اللبناني)
+    toks = tokenize("أعلن حزب الله اللبناني")
+    hezbollah = _Span(1, 3, "ORG", 0, toks[1].norm)
+    assert org_spans(toks, [hezbollah], default_tagger(), core_names()) == []
+
+
+def test_the_recogniser_marks_a_ministry_without_its_proclitic():
+    text = "وقال متحدث باسم ووزارة الصحة إن الوضع مستقر"
+    found = [(f.kind, text[f.start : f.end]) for f in tagger_core(text)]
+    assert ("ORG", "وزارة الصحة") in found
+
+
+def test_one_token_bits_for_name_units_head_nouns_and_titles():
+    gaz = {("سلمان",): {"GIVEN", "PERS"}, ("الغامدي",): {"SURNAME"}}
+    assert single_gaz("وسلمان", gaz) == (SINGLE_BITS["PERS"], SINGLE_BITS["GIVEN"])
+    assert single_gaz("الغامدي", gaz) == (SINGLE_BITS["SURNAME"],)
+    assert single_gaz("والوزارة", gaz) == (ORG_HEAD_BIT,)
+    assert single_gaz("للشيخ", gaz) == (TITLE_BIT,)
+    assert single_gaz("كتاب", gaz) == ()
+
+
+def test_person_names_from_a_names_database(tmp_path):
+    db = tmp_path / "names.sqlite3"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE full_names (arabic_key TEXT, latin TEXT, count INTEGER)")
+    con.execute("CREATE TABLE units (arabic_key TEXT, role TEXT, count INTEGER)")
+    con.executemany(
+        "INSERT INTO full_names VALUES (?, ?, ?)",
+        [("فاطمه الزهراء", "Fatima", 2), ("سامی", "Sami", 1), ("علي", "Ali", 9)],
+    )
+    con.executemany(
+        "INSERT INTO units VALUES (?, ?, ?)",
+        [("خالد", "given", 5), ("الغامدي", "surname", 3), ("نادر", "given", 1)],
+    )
+    con.commit()
+    con.close()
+    names = load_person_names(db)
+    # a final ه may stand for ة; a name with a Persian letter and a one-word "full name" are out
+    assert names[("فاطمه", "الزهراء")] == names[("فاطمة", "الزهراء")] == {"PERS"}
+    assert ("سامی",) not in names and ("علي",) not in names
+    assert names[("خالد",)] == {"GIVEN"} and names[("الغامدي",)] == {"SURNAME"}
+    assert ("نادر",) not in names  # seen once only
+    assert _name_variants(("طه",)) == [("طه",)]
+
+
+def test_common_words_are_dropped_from_one_word_names():
+    names = {("امين",): {"GIVEN"}, ("خالد",): {"GIVEN"}, ("امين", "معلوف"): {"PERS"}}
+    sents = [(["قال", "الامين", "العام"], ["O", "O", "O"])] * 3
+    sents += [(["قال", "خالد"], ["O", "B-PERS"])] * 2
+    kept = drop_common(names, sents)
+    assert ("امين",) not in kept
+    assert ("خالد",) in kept and ("امين", "معلوف") in kept
+
+
+def test_wojood_nested_tags_map_to_the_four_kinds(tmp_path):
+    path = tmp_path / "train.nested.txt"
+    path.write_text(
+        "سكرتير B-OCC\nاللجنة I-OCC B-ORG\nالقومية I-OCC I-ORG\nفي O\nنابلس B-GPE\n"
+        "يوم B-DATE\n$#$ O\n\nالعراقيون B-NORP\nفي O\nكأس B-EVENT\nالعالم I-EVENT\n",
+        encoding="utf-8",
+    )
+    first, second = wojood_sentences(path)
+    assert first == (
+        ["سكرتير", "اللجنة", "القومية", "في", "نابلس", "يوم"],
+        ["O", "B-ORG", "I-ORG", "O", "B-LOC", "O"],
+    )
+    assert second[1] == ["O", "O", "B-MISC", "I-MISC"]
+
+
+def test_a_ministry_keeps_the_country_adjective_the_tagger_took_for_a_place():
+    toks = tokenize("أعلنت وزارة الصحة السعودية")
+    saudi = _Span(3, 4, "LOC", 0, "السعوديه")
+    spans = org_spans(toks, [saudi], default_tagger(), core_names())
+    assert [(s.i, s.j, s.kind) for s in spans] == [(1, 4, "ORG")]
+
+
+def _events(text: str, model: list[_Span] | None = None) -> list[str]:
+    toks = tokenize(text)
+    spans = event_spans(toks, model or [], default_tagger(), core_names())
+    return [" ".join(t.text for t in toks[s.i : s.j]) for s in spans]
+
+
+def test_cups_leagues_and_tournaments_are_named_events():
+    # آسيا untagged: دوري أبطال names nothing (an inner word may not end the name)
+    assert _events("تأهل الفريق إلى دوري أبطال آسيا") == []
+    toks = tokenize("تأهل الفريق إلى دوري أبطال آسيا")
+    asia = _Span(5, 6, "LOC", 0, toks[5].norm)
+    spans = event_spans(toks, [asia], default_tagger(), core_names())
+    assert [(s.i, s.j, s.kind) for s in spans] == [(3, 6, "MISC")]
+    assert _events("فاز ببطولة كأس الملك للمرة الأولى") == ["كأس الملك"]
+    assert _events("يتصدر الدوري السعودي للمحترفين للموسم الثاني") == ["الدوري السعودي للمحترفين"]
+    assert _events("قبل المونديال بشهر") == ["المونديال"]
+    assert _events("رفع الكأس الغالية") == [] and _events("كأس من الشاي") == []
+
+
+def test_clubs_are_organisations_in_sentences_about_football_only():
+    text = "تعادل الهلال مع والفيصلي في مباراة الأمس"
+    found = [(f.kind, text[f.start : f.end]) for f in tagger_core(text)]
+    assert ("ORG", "الهلال") in found and ("ORG", "الفيصلي") in found
+    text = "احتفل الناس بالنصر وتحدثوا عن الاتحاد"
+    assert not [f for f in tagger_core(text) if f.kind == "ORG"]
+    text = "تحدث المدرب عن الوحدة الوطنية"  # a football cue, but الوحدة has its adjective
+    assert not [f for f in tagger_core(text) if f.kind == "ORG"]
