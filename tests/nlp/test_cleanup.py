@@ -104,3 +104,10 @@ def test_a_span_cut_inside_a_word_loses_no_second_proclitic():
 def test_listed_names_side_by_side_are_split():
     text = "تتنافس فيسبوك جوجل على الإعلانات."
     assert _clean(text, "فيسبوك جوجل", "PERS") == [("فيسبوك", "ORG"), ("جوجل", "ORG")]
+
+
+def test_a_listed_name_that_is_an_ordinary_word_is_not_marked_everywhere():
+    from newsroom.nlp import annotate
+
+    text = "فتح المحققون ملف القضية، وقالت الشرطة إن القاعدة تنطبق على الجميع."
+    assert [s.text for s in annotate(text)] == []

@@ -37,7 +37,7 @@ from typing import NamedTuple
 import regex
 
 from ..conll import chunks
-from ..gazetteer import CORE_PATH, Gazetteer, load_gazetteer
+from ..gazetteer import CORE_PATH, Gazetteer, default_gazetteer, load_gazetteer
 from ..knowledge import known_entities
 from ..recognizer import PARTICLES, STOP, _longest_name
 from ..resolve import compound_words
@@ -95,9 +95,14 @@ def core_names() -> Gazetteer:
     """The hand-written names (data/core_names.tsv and the well-known names table), as a
     gazetteer."""
     names = load_gazetteer(path=None, core=CORE_PATH)
+    # A one-word spelling that is mostly an ordinary word in the corpora (فتح، القاعدة، غني)
+    # still links to its entity when the tagger finds it, but is not marked wherever it stands.
+    common = default_gazetteer().common
     for entity in known_entities():
         for spelling in entity.spellings:
             tokens = tokenize_norm(spelling)
+            if len(tokens) == 1 and tokens[0] in common:
+                continue
             # عبد الله is also written عبدالله: both forms are listed
             joined = tuple(compound_words(tokens))
             for form in {tokens, joined}:
