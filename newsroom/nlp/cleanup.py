@@ -26,7 +26,15 @@ from functools import cache, lru_cache
 import regex
 
 from .knowledge import is_given_name, is_name_unit, known_entities, place_keys
-from .text import ARTICLE, Token, clitic_analyses, entity_key, source_offset, tokenize
+from .text import (
+    ARTICLE,
+    Token,
+    clitic_analyses,
+    entity_key,
+    normalize_letters,
+    source_offset,
+    tokenize,
+)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -44,6 +52,7 @@ TITLES = _words(
     اللاعب لاعب النجم الفنان الفنانه الكاتب الصحفي الاعلامي الداعيه المفتي سماحه فضيله معالي
     سعاده فخامه دوله خادم الحرمين الشريفين الحاكم حاكم المحافظ محافظ السلطان سلطان السناتور
     السيناتور عضو الامين العام مساعد المساعد وكيل
+    سلف شقيق شقيقه نجل نجله زوجه ارمله حفيد حفيده والد والده
     """
 )
 # Titles that are only ever titles (the others can end a name: سلطان، الحاج، شيخ are names too),
@@ -53,7 +62,7 @@ END_TITLES = _words(
     الملك ملك العاهل عاهل الامير امير سمو السمو صاحب الملكي ولي العهد الرئيس رئيس الوزير
     وزير نائب الشيخ الدكتور السيد السيده الجنرال اللواء العميد العقيد المشير المستشار المبعوث
     المتحدث الناطق سماحه فضيله معالي سعاده فخامه خادم الحرمين الشريفين الحاكم المحافظ محافظ
-    شقيق شقيقه نجل نجله زوجه ارمله حفيد حفيده والد والده بن ابن بنت
+    شقيق شقيقه نجل نجله زوجه ارمله حفيد حفيده والد والده سلف بن ابن بنت
     """
 )
 # Words that join the next word into a name (آل الشيخ is a family, not a title).
@@ -204,7 +213,49 @@ def clean_spans(text: str, spans: Sequence) -> list:
                 key = titled_key(title, key)
             if key:
                 out.append(Span(start, end, kind, name, key))
+    return _with_known_short_forms(text, out, Span)
+
+
+@cache
+def _ordinary_spellings() -> dict[str, tuple[str, str]]:
+    """One-word spellings of the well-known names table that are mostly ordinary words in the
+    corpora (غني "rich", فتح "opened"): normalised form → (kind, the entity's key)."""
+    from .gazetteer import default_gazetteer
+    from .resolve import name_key
+
+    common = default_gazetteer().common
+    out = {}
+    for entity in known_entities():
+        target = name_key(entity.kind, entity.name)
+        for spelling in entity.spellings:
+            words = spelling.split()
+            if len(words) == 1 and normalize_letters(words[0]) in common:
+                out[normalize_letters(words[0])] = (entity.kind, target)
     return out
+
+
+def _with_known_short_forms(text: str, spans: list, span_type) -> list:
+    """``spans`` and the table's ordinary-word spellings of the entities they name: غني is
+    marked in a text that names إسماعيل غاني, never elsewhere (the recogniser does not mark it
+    by itself, being an ordinary word)."""
+    from .resolve import resolution_key
+
+    short = _ordinary_spellings()
+    present = {(s.kind, resolution_key(s.kind, s.norm)) for s in spans}
+    if not present & set(short.values()):
+        return spans
+    taken = [(s.start, s.end) for s in spans]
+    added = []
+    for tok in tokenize(text):
+        for form, n in clitic_analyses(tok.norm):
+            if short.get(form) in present:
+                start = tok.start + source_offset(tok.text, n)
+                if not any(a < tok.end and start < b for a, b in taken):
+                    added.append(
+                        span_type(start, tok.end, short[form][0], text[start : tok.end], form)
+                    )
+                break
+    return sorted([*spans, *added], key=lambda s: s.start) if added else spans
 
 
 def _key(span, start: int, end: int, name: str) -> str:

@@ -111,3 +111,11 @@ def test_a_listed_name_that_is_an_ordinary_word_is_not_marked_everywhere():
 
     text = "فتح المحققون ملف القضية، وقالت الشرطة إن القاعدة تنطبق على الجميع."
     assert [s.text for s in annotate(text)] == []
+
+
+def test_an_ordinary_word_spelling_is_marked_only_beside_its_full_name():
+    from newsroom.nlp import annotate
+
+    text = "زار إسماعيل غاني بغداد بعد اغتيال لسلف غني."
+    assert ("غني", "PERS") in [(s.text, s.kind) for s in annotate(text)]
+    assert [s.text for s in annotate("هذا البلد غني بالثروات الطبيعية.")] == []
