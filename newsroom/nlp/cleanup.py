@@ -14,6 +14,9 @@ Applied to every backend's spans (``backends``) before they are linked:
 * **Coordinated names** are split: كيري ولافروف → كيري + لافروف, when the word after و is a known
   name and the word with و is not (وليد stays); so are listed names written side by side
   (فيسبوك جوجل → فيسبوك + جوجل).
+* **Names after a person**: an organisation or place whose name ends in a title and goes on
+  with a person's name is one name (جامعة الملك عبدالعزيز); a place after ب or ل at the end of
+  a person's name is a place of its own (عبدالعزيز بجدة → عبدالعزيز + جدة).
 * **Never marked**: God, religions, currencies (الله، الإسلام، الدولار، ريال …), and one-word
   nationality adjectives of known places (الإيرانية، السعوديين).
 """
@@ -197,6 +200,10 @@ def clean_spans(text: str, spans: Sequence) -> list:
             else:
                 pieces = [(a, b, span.kind) for a, b in _split_coordination(toks)]
                 coordinated = True
+            a, b, kind = pieces[-1]
+            if kind == "PERS" and b - a >= 2 and _is_place_after_preposition(toks[b - 1].norm):
+                # عبدالعزيز بجدة: the place the person is in is not part of the name
+                pieces[-1:] = [(a, b - 1, kind), (b - 1, b, "LOC")]
         for a, b, kind in pieces:
             # A recogniser that cut a span inside a word (للعراق → لعراق) took its proclitic off
             # already: another one does not come off.
@@ -213,7 +220,44 @@ def clean_spans(text: str, spans: Sequence) -> list:
                 key = titled_key(title, key)
             if key:
                 out.append(Span(start, end, kind, name, key))
-    return _with_known_short_forms(text, out, Span)
+    return _with_known_short_forms(text, _named_after(text, out, Span), Span)
+
+
+def _is_place_after_preposition(norm: str) -> bool:
+    """بجدة, بالرياض: a known place with ب or ل on it, the word itself no name."""
+    if is_name_unit(norm) or is_given_name(norm) or entity_key(norm) in _known_spellings():
+        return False
+    return any(
+        n and form[0] != "و" and entity_key(form) in place_keys() and len(form) >= 3
+        for form, n in clitic_analyses(norm)
+        if norm[0] in "بل"
+    )
+
+
+# The title in a name of an organisation or a place named after a person (جامعة الملك عبدالعزيز،
+# مستشفى الملك فيصل، مدينة الأمير سلطان).
+NAMED_AFTER_TITLES = _words("الملك الامير الاميره الشيخ السلطان الامام")
+
+
+def _named_after(text: str, spans: list, span_type) -> list:
+    """An organisation or place whose name ends in a title, followed at once by a person's name,
+    is one name: جامعة الملك + عبدالعزيز → جامعة الملك عبدالعزيز."""
+    out: list = []
+    for span in spans:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and span.kind == "PERS"
+            and prev.kind in ("ORG", "LOC", "MISC")
+            and " " in prev.text
+            and normalize_letters(prev.text.split()[-1]) in NAMED_AFTER_TITLES
+            and not text[prev.end : span.start].strip()
+        ):
+            name = text[prev.start : span.end]
+            out[-1] = span_type(prev.start, span.end, prev.kind, name, entity_key(name))
+            continue
+        out.append(span)
+    return out
 
 
 @cache

@@ -119,3 +119,23 @@ def test_an_ordinary_word_spelling_is_marked_only_beside_its_full_name():
     text = "زار إسماعيل غاني بغداد بعد اغتيال لسلف غني."
     assert ("غني", "PERS") in [(s.text, s.kind) for s in annotate(text)]
     assert [s.text for s in annotate("هذا البلد غني بالثروات الطبيعية.")] == []
+
+
+def test_an_organisation_named_after_a_person_is_one_name():
+    from newsroom.nlp.backends import Span
+
+    text = "حضر طلاب جامعة الملك عبدالعزيز بجدة الحفل."
+    org, person = "جامعة الملك", "عبدالعزيز بجدة"
+    spans = [
+        Span(text.index(org), text.index(org) + len(org), "ORG", org, entity_key(org)),
+        Span(text.index(person), text.index(person) + len(person), "PERS", person, "x"),
+    ]
+    assert [(s.text, s.kind) for s in clean_spans(text, spans)] == [
+        ("جامعة الملك عبدالعزيز", "ORG"),
+        ("جدة", "LOC"),
+    ]
+
+
+def test_a_name_ending_like_a_place_after_a_preposition_stays_whole():
+    assert _clean("قال أبو بكر البغدادي إن…", "أبو بكر", "PERS") == [("أبو بكر", "PERS")]
+    assert _clean("قال الرئيس بشار الأسد إن…", "بشار الأسد", "PERS") == [("بشار الأسد", "PERS")]
