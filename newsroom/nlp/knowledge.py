@@ -97,21 +97,27 @@ def place_keys() -> frozenset[str]:
 _ARABIC_ONLY = regex.compile(r"^[\u0621-\u064a\u0660-\u0669 \-]+$")
 
 
-def read_name_units() -> dict[str, tuple[int, int]]:
-    """(times as a given name, times as a surname) of each unit of names.sqlite3."""
-    from importlib.resources import files
+def name_unit_rows(path: str | Path | None = None) -> list[tuple[str, str, int]]:
+    """(Arabic key, 'given' or 'surname', times seen) of every name unit of names.sqlite3
+    (arabic-name-romanizer's, unless ``path`` names another copy)."""
+    if path is None:
+        from importlib.resources import files
 
-    path = files("arabic_name_romanizer") / "resources" / "names.sqlite3"
+        path = files("arabic_name_romanizer") / "resources" / "names.sqlite3"
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        rows = db.execute(
+        return db.execute(
             "SELECT arabic_key, role, sum(count) FROM units"
             " WHERE role IN ('given', 'surname') GROUP BY arabic_key, role"
         ).fetchall()
     finally:
         db.close()
+
+
+def read_name_units() -> dict[str, tuple[int, int]]:
+    """(times as a given name, times as a surname) of each unit of names.sqlite3."""
     units: dict[str, list[int]] = {}
-    for key, role, count in rows:
+    for key, role, count in name_unit_rows():
         slot = units.setdefault(_unit(key), [0, 0])
         slot[0 if role == "given" else 1] += count
     return {k: (g, s) for k, (g, s) in units.items() if k}

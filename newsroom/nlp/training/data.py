@@ -12,10 +12,11 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..conll import HOLDOUT_FRACTION, read_conll, split_holdout
+from ..knowledge import name_unit_rows
 from ..tagger.features import norm_word, strip_variants
 
 Tagged = tuple[list[str], list[str]]  # (tokens, BIO tags) of one sentence
@@ -273,19 +274,15 @@ def load_person_names(path: str | Path, min_unit_count: int = 2) -> dict[tuple[s
             if len(key) >= 2 and _ARABIC_ONLY.match(" ".join(key)):
                 for v in _name_variants(key):
                     out[v].add("PERS")
-        units = con.execute(
-            "SELECT arabic_key, role, SUM(count) FROM units WHERE role IN ('given', 'surname') "
-            "GROUP BY arabic_key, role"
-        )
-        for name, role, count in units:
-            key = _key(name)
-            if count < min_unit_count or not key or not _ARABIC_ONLY.match(" ".join(key)):
-                continue
-            kind = "PERS" if len(key) > 1 else ("GIVEN" if role == "given" else "SURNAME")
-            for v in _name_variants(key):
-                out[v].add(kind)
     finally:
         con.close()
+    for name, role, count in name_unit_rows(path):
+        key = _key(name)
+        if count < min_unit_count or not key or not _ARABIC_ONLY.match(" ".join(key)):
+            continue
+        kind = "PERS" if len(key) > 1 else ("GIVEN" if role == "given" else "SURNAME")
+        for v in _name_variants(key):
+            out[v].add(kind)
     return dict(out)
 
 
@@ -357,7 +354,7 @@ def wojood_sentences(path: str | Path) -> list[Tagged]:
 
     def flush() -> None:
         if toks:
-            out.append((list(toks), fix_tags(tags)))
+            out.append((list(toks), fix_bio(tags)))
         toks.clear()
         tags.clear()
 
@@ -380,8 +377,8 @@ def wojood_sentences(path: str | Path) -> list[Tagged]:
     return out
 
 
-def fix_tags(tags: list[str]) -> list[str]:
-    """I-X after O or another kind → B-X."""
+def fix_bio(tags: Sequence[str]) -> list[str]:
+    """I-X after O or another kind → B-X (the same chunks for conlleval, valid for the CRF)."""
     out, prev = [], "O"
     for t in tags:
         if t.startswith("I-") and (prev == "O" or prev[2:] != t[2:]):
@@ -399,5 +396,5 @@ def wikifane_tagged(path: str | Path, every: int) -> list[Tagged]:
         if i % every:
             continue
         toks, tags = reattach(toks, tags)
-        out.append((toks, fix_tags(["O" if g.endswith("MISC") else g for g in tags])))
+        out.append((toks, fix_bio(["O" if g.endswith("MISC") else g for g in tags])))
     return out

@@ -36,7 +36,14 @@ from ..tagger.features import (
     norm_char,
     norm_word,
 )
-from .data import Tagged, anercorp_split, load_name_lists, read_tagged, write_name_lists
+from .data import (
+    Tagged,
+    anercorp_split,
+    fix_bio,
+    load_name_lists,
+    read_tagged,
+    write_name_lists,
+)
 
 
 @dataclass
@@ -53,17 +60,6 @@ class Settings:
     batch: int = 16
     seed: int = 1
     full: bool = False  # train on all sentences (no held-out part) for `epochs` epochs
-
-
-def fix_bio(tags: Sequence[str]) -> list[str]:
-    """I-X after O or another kind → B-X (the same chunks for conlleval, valid for the CRF)."""
-    out, prev = [], "O"
-    for t in tags:
-        if t.startswith("I-") and (prev == "O" or prev[2:] != t[2:]):
-            t = "B-" + t[2:]
-        out.append(t)
-        prev = t
-    return out
 
 
 def viterbi(em: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[int]:
