@@ -198,16 +198,11 @@ def _restore_editor_choices(entities: list[Entity]) -> int:
             )
             restored += 1
         if choice.latin_name:
-            LatinName.objects.update_or_create(
-                entity=entity,
-                defaults={
-                    "name": choice.latin_name,
-                    "guess": False,
-                    "source": LatinName.Source.EDITOR,
-                    "entity_kind": entity.kind,
-                    "entity_key": entity.key,
-                    "keys": latin.search_keys([choice.latin_name]),
-                },
+            _store_latin(
+                entity,
+                choice.latin_name,
+                LatinName.Source.EDITOR,
+                latin.search_keys([choice.latin_name]),
             )
     return restored
 
@@ -216,17 +211,28 @@ def _name_place(entity: Entity, candidate: gazetteer.Candidate) -> None:
     current = LatinName.objects.filter(entity=entity).first()
     if current and current.source == LatinName.Source.EDITOR:
         return
-    LatinName.objects.update_or_create(
+    _store_latin(
+        entity,
+        candidate.name,
+        LatinName.Source.GEONAMES,
+        latin.search_keys([candidate.name, *candidate.alternates]),
+    )
+
+
+def _store_latin(entity: Entity, name: str, source: str, keys) -> LatinName:
+    """Set the entity's Latin name, not a guess, from ``source``, with its search keys."""
+    row, _ = LatinName.objects.update_or_create(
         entity=entity,
         defaults={
-            "name": candidate.name,
+            "name": name,
             "guess": False,
-            "source": LatinName.Source.GEONAMES,
+            "source": source,
             "entity_kind": entity.kind,
             "entity_key": entity.key,
-            "keys": latin.search_keys([candidate.name, *candidate.alternates]),
+            "keys": keys,
         },
     )
+    return row
 
 
 def name_people(
@@ -336,17 +342,7 @@ def set_latin_name(*, entity: Entity, name: str, user: User) -> LatinName:
     with transaction.atomic():
         before = LatinName.objects.filter(entity=entity).first()
         keys = latin.search_keys([name, *(_variants(before) if before else [])])
-        row, _ = LatinName.objects.update_or_create(
-            entity=entity,
-            defaults={
-                "name": name[:300],
-                "guess": False,
-                "source": LatinName.Source.EDITOR,
-                "entity_kind": entity.kind,
-                "entity_key": entity.key,
-                "keys": keys,
-            },
-        )
+        row = _store_latin(entity, name[:300], LatinName.Source.EDITOR, keys)
         EditorChoice.objects.update_or_create(
             entity_kind=entity.kind, entity_key=entity.key, defaults={"latin_name": name[:300]}
         )
