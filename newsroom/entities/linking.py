@@ -333,7 +333,7 @@ def _resolve_pending(flat: list, decided: Mapping[int, int | None]) -> list:
 def archive_meanings(keys: Iterable[str], *, kind: str) -> dict[str, str]:
     """For one-word names (keys), the key of the one entity of ``kind`` whose longer name they
     stood for in the archive's articles, where the evidence is strong enough."""
-    counts = alias_evidence(keys, kind=kind)
+    counts = handle_evidence(keys, kind=kind)
     out = {}
     for key, by_entity in counts.items():
         best = dominant(by_entity)
@@ -342,7 +342,7 @@ def archive_meanings(keys: Iterable[str], *, kind: str) -> dict[str, str]:
     return out
 
 
-def alias_evidence(keys: Iterable[str], *, kind: str) -> dict[str, dict[tuple[int, str], int]]:
+def handle_evidence(keys: Iterable[str], *, kind: str) -> dict[str, dict[tuple[int, str], int]]:
     """For each short name (by key): the articles in which it was explained as each entity of
     ``kind`` (by (id, key)), from the mentions' handles."""
     keys = sorted(set(keys))

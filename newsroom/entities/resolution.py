@@ -36,8 +36,8 @@ from django.utils.translation import ngettext
 
 from newsroom.entities import suggestions
 from newsroom.entities.linking import (
-    alias_evidence,
     dominant,
+    handle_evidence,
     is_short_name,
     lock_entities,
     refresh_article_counts,
@@ -162,7 +162,7 @@ def _merge_by_evidence(protected: set[int], summary: Summary) -> None:
             by_kind[kind][key] = pk
     merges: dict[int, int] = {}
     for kind, keys in by_kind.items():
-        for key, by_entity in alias_evidence(keys, kind=kind).items():
+        for key, by_entity in handle_evidence(keys, kind=kind).items():
             best = dominant(by_entity)
             if best is None:
                 continue
