@@ -256,13 +256,19 @@ class Mismatch:
 
 
 def evaluate(
-    sents: Iterable[Sentence],
+    sents: Sequence[Sentence],
     annotate: Callable[[str], Iterable[Located]],
     *,
+    context: int = 0,
     mismatches: list[Mismatch] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Counts:
-    """Annotate each sentence's text and count its chunks against gold.
+    """Annotate each sentence and count its chunks against gold.
+
+    With `context` > 0 a sentence is annotated as part of a text: the `context` sentences
+    before and after it, one per line, as an article's neighbouring sentences are (a CoNLL
+    file keeps no article boundaries). Only the spans on its own line are scored, so every
+    sentence is scored once.
 
     Sentences whose chunks differ are appended to `mismatches` when a list is given;
     `progress` is called with the number of sentences done after each one.
@@ -270,6 +276,12 @@ def evaluate(
     counts = Counts()
     for n, sent in enumerate(sents, 1):
         text, offs = sentence_text(sent)
+        if context > 0:
+            before = [sentence_text(s)[0] for s in sents[max(0, n - 1 - context) : n - 1]]
+            after = [sentence_text(s)[0] for s in sents[n : n + context]]
+            shift = sum(len(t) + 1 for t in before)
+            text = "\n".join([*before, text, *after])
+            offs = [(s + shift, e + shift) for s, e in offs]
         gold_tags = [tag for _, tag in sent]
         pred_tags = tags_from_spans(annotate(text), offs)
         counts.add(gold_tags, pred_tags)

@@ -249,3 +249,26 @@ def test_evaluate_ner_holdout_scores_the_tail_of_the_first_file_only(tmp_path):
     assert blocks[0].splitlines()[-1] == "micro-F1 100.00"
     assert blocks[1].splitlines()[1] == "1 sentences, 3 tokens"
     assert blocks[1].splitlines()[-1] == "micro-F1 100.00"
+
+
+def test_context_annotates_neighbouring_sentences_but_scores_each_sentence_once(tmp_path):
+    path = tmp_path / "three.txt"
+    path.write_text("أ O\nزار O\nبغداد B-LOC\n\nب O\nبغداد B-LOC\n\nج O\nقال O\n", "utf-8")
+    sents = read_conll(path)
+    seen: list[str] = []
+
+    def annotate(text: str) -> list[Span]:
+        # marks every بغداد of the text it is given, whichever line it is on
+        seen.append(text)
+        out, at = [], text.find("بغداد")
+        while at >= 0:
+            out.append(Span(at, at + 5, "LOC", "بغداد", ""))
+            at = text.find("بغداد", at + 1)
+        return out
+
+    counts = evaluate(sents, annotate, context=1)
+    assert seen == ["أ زار بغداد\nب بغداد", "أ زار بغداد\nب بغداد\nج قال", "ب بغداد\nج قال"]
+    # two gold places, two found: the neighbours' spans are not counted again
+    assert (counts.gold["LOC"], counts.predicted["LOC"], counts.correct["LOC"]) == (2, 2, 2)
+    alone = evaluate(sents, annotate)
+    assert alone.predicted == counts.predicted

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import sqlite3
 
-from newsroom.nlp.tagger.core import _Span, core_names, event_spans, org_spans, tagger_core
+from newsroom.nlp.tagger.core import (
+    PROPAGATE_MIN_RANK,
+    _Span,
+    core_names,
+    document_spans,
+    event_spans,
+    org_spans,
+    tagger_core,
+)
 from newsroom.nlp.tagger.features import ORG_HEAD_BIT, SINGLE_BITS, TITLE_BIT, single_gaz
 from newsroom.nlp.tagger.model import default_tagger
 from newsroom.nlp.text import tokenize
@@ -146,3 +154,65 @@ def test_clubs_are_organisations_in_sentences_about_football_only():
     assert not [f for f in tagger_core(text) if f.kind == "ORG"]
     text = "تحدث المدرب عن الوحدة الوطنية"  # a football cue, but الوحدة has its adjective
     assert not [f for f in tagger_core(text) if f.kind == "ORG"]
+
+
+# --- the article as a whole -------------------------------------------------------------------
+
+
+def _doc_spans(sentences: list[tuple[str, list[str]]]) -> list[list[tuple[str, str]]]:
+    """document_spans over hand-tagged sentences: (kind, words) of each sentence's spans."""
+    tagger, names = default_tagger(), core_names()
+    doc = [(tokenize(text), tags) for text, tags in sentences]
+    return [
+        [(s.kind, " ".join(t.text for t in toks[s.i : s.j])) for s in spans]
+        for toks, spans in document_spans(doc, tagger, names)
+    ]
+
+
+def test_a_name_found_once_is_found_at_its_other_occurrences_in_the_article():
+    got = _doc_spans(
+        [
+            ("أعلن البنك التجاري أرباحه", ["O", "B-ORG", "I-ORG", "O"]),
+            ("وقال رئيس للبنك التجاري أمس", ["O", "O", "O", "O", "O"]),
+        ]
+    )
+    assert got == [[("ORG", "البنك التجاري")], [("ORG", "للبنك التجاري")]]
+
+
+def test_one_name_is_one_kind_in_an_article_by_majority():
+    got = _doc_spans(
+        [
+            ("فاز بنفيكا أمس", ["O", "B-ORG", "O"]),
+            ("وخسر بنفيكا اليوم", ["O", "B-ORG", "O"]),
+            ("ودرب بنفيكا لاعبون", ["O", "B-LOC", "O"]),
+        ]
+    )
+    assert got == [[("ORG", "بنفيكا")]] * 3
+    # a tie keeps each span's own kind
+    got = _doc_spans([("زار كولن أمس", ["O", "B-PERS", "O"]), ("في كولن", ["O", "B-LOC"])])
+    assert got == [[("PERS", "كولن")], [("LOC", "كولن")]]
+
+
+def test_a_frequent_word_found_as_a_name_once_is_not_a_name_everywhere():
+    tagger = default_tagger()
+    assert tagger.vocab["الامن"] < PROPAGATE_MIN_RANK  # a frequent word of the news
+    got = _doc_spans([("قال الأمن", ["O", "B-PERS"]), ("وعاد الأمن إلى المدينة", ["O"] * 4)])
+    assert got == [[("PERS", "الأمن")], []]
+
+
+def test_clubs_are_clubs_in_every_sentence_of_an_article_about_football():
+    text = "وجاء في الترتيب الهلال ثم النصر ثم الاتحاد.\nوقال المدرب إن المباراة صعبة."
+    found = [(f.kind, text[f.start : f.end]) for f in tagger_core(text)]
+    assert [w for k, w in found if k == "ORG"] == ["الهلال", "النصر", "الاتحاد"]
+    # the same sentence in an article about something else: common words
+    alone = text.split("\n")[0]
+    assert not [f for f in tagger_core(alone) if f.kind == "ORG"]
+
+
+def test_clubs_named_after_a_city_and_stadiums_only_in_articles_about_football():
+    text = "فاز روما على بايرن ميونخ في الملعب الأولمبيكو.\nوقال المدرب إن الفوز مستحق."
+    found = {text[f.start : f.end]: f.kind for f in tagger_core(text)}
+    assert found.get("روما") == "ORG" and found.get("بايرن ميونخ") == "ORG"
+    assert found.get("الأولمبيكو") == "LOC"
+    text = "زار البابا روما أمس والتقى رئيس الوزراء الإيطالي"
+    assert {text[f.start : f.end]: f.kind for f in tagger_core(text)}.get("روما") != "ORG"

@@ -29,6 +29,7 @@ Spans are sorted, non-overlapping and never cross a sentence.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from pathlib import Path
@@ -527,33 +528,60 @@ SPORTS_CUES = frozenset(
 )
 
 
+def about_sport(toks: Sequence[Token]) -> bool:
+    """Whether a sentence has a football cue word (with or without a proclitic)."""
+    return any(
+        v in SPORTS_CUES for t in toks if t.is_word for v in strip_variants(norm_word(t.text))
+    )
+
+
 @cache
-def clubs() -> frozenset[str]:
-    """Club names of data/clubs.txt, normalised as norm_word."""
-    out = set()
+def clubs() -> dict[tuple[str, ...], str]:
+    """Clubs (ORG) and stadiums (LOC) of data/clubs.txt: words normalised as norm_word → kind."""
+    out = {}
     for line in CLUBS_PATH.read_text(encoding="utf-8").splitlines():
         line = line.strip()
-        if line and not line.startswith("#"):
-            out.add(norm_word(line))
-    return frozenset(out)
+        if not line or line.startswith("#"):
+            continue
+        kind, _, name = line.rpartition("\t")
+        out[tuple(norm_word(w) for w in name.split())] = kind or "ORG"
+    return out
 
 
-def club_spans(toks: Sequence[Token], tagger, names) -> list[_Span]:
-    """ORG spans of the clubs of data/clubs.txt (with or without a proclitic: والفيصلي) in a
-    sentence with a football cue word, unless a definite adjective follows (الوحدة الوطنية);
-    none elsewhere (النصر، الاتحاد are common words)."""
-    norms = [norm_word(t.text) if t.is_word else "" for t in toks]
-    if not any(v in SPORTS_CUES for w in norms if w for v in strip_variants(w)):
+def club_spans(toks: Sequence[Token], tagger, names, sport: bool | None = None) -> list[_Span]:
+    """Spans of the clubs and stadiums of data/clubs.txt (the first word with or without a
+    proclitic: والفيصلي، لبرشلونة) in an article about football (`sport`; by default: in a
+    sentence with a football cue word), longest first, unless a definite adjective follows a
+    one-word name (الوحدة الوطنية); none elsewhere (النصر، الاتحاد are common words, روما a
+    city)."""
+    if not (about_sport(toks) if sport is None else sport):
         return []
     known = clubs()
+    longest = max(map(len, known))
+    norms = [norm_word(t.text) if t.is_word else "" for t in toks]
     out = []
-    for i, w in enumerate(norms):
-        if w and any(v in known for v in strip_variants(w)):
-            nxt = toks[i + 1].text if i + 1 < len(toks) else ""
-            if nxt and _definite(nxt) and not any(v in known for v in strip_variants(norms[i + 1])):
+    i = 0
+    while i < len(toks):
+        hit = None
+        if norms[i]:
+            for v in strip_variants(norms[i]):
+                for j in range(min(len(toks), i + longest), i, -1):
+                    kind = known.get((v, *norms[i + 1 : j]))
+                    if kind is not None and (hit is None or j > hit[0]):
+                        hit = (j, kind)
+                        break
+        if hit is None:
+            i += 1
+            continue
+        j, kind = hit
+        if j == i + 1 and j < len(toks):
+            nxt = toks[j].text
+            if _definite(nxt) and not any((v,) in known for v in strip_variants(norms[j])):
+                i += 1
                 continue  # الوحدة الوطنية: a common word with its adjective
-            strip, form = proclitic(toks[i], tagger, names)
-            out.append(_Span(i, i + 1, "ORG", strip, form))
+        strip, form = proclitic(toks[i], tagger, names)
+        out.append(_Span(i, j, kind, strip, form))
+        i = j
     return out
 
 
@@ -615,7 +643,11 @@ def merge(model: list[_Span], listed: list[_Span]) -> list[_Span]:
 
 
 def sentence_spans(
-    toks: Sequence[Token], tags: Sequence[str], tagger: Tagger, names: Gazetteer
+    toks: Sequence[Token],
+    tags: Sequence[str],
+    tagger: Tagger,
+    names: Gazetteer,
+    sport: bool | None = None,
 ) -> list[_Span]:
     spans = merge(_model_spans(toks, tags, tagger, names), _core_spans(toks, names))
     if ORG_RULE:
@@ -623,16 +655,17 @@ def sentence_spans(
     if EVENT_RULE:
         spans = with_events(spans, event_spans(toks, spans, tagger, names))
     if CLUB_RULE:
-        spans = with_clubs(spans, club_spans(toks, tagger, names))
+        spans = with_clubs(spans, club_spans(toks, tagger, names, sport))
     return spans
 
 
 def with_clubs(spans: list[_Span], found: list[_Span]) -> list[_Span]:
-    """Club spans where no span is, or over a one-token span of another kind (ليغانيس PERS)."""
+    """Club spans where no span is, or over spans inside them or of one token (ليغانيس PERS,
+    باير ليفركوزن PERS)."""
     out = list(spans)
     for c in found:
         over = [m for m in out if m.i < c.j and c.i < m.j]
-        if all(m.j - m.i == 1 for m in over):
+        if all(m.j - m.i == 1 or (c.i <= m.i and m.j <= c.j) for m in over):
             out = [m for m in out if m not in over]
             out.append(c)
     return sorted(out)
@@ -655,7 +688,8 @@ def tagger_core(text: str, tagger: Tagger | None = None) -> list[Found]:
 
 def tagger_core_many(texts: Sequence[str], tagger: Tagger | None = None) -> list[list[Found]]:
     """Entities of many texts, their sentences tagged together: sentences of like length from
-    many articles share a batch, which halves the tagger's time next to one text at a time."""
+    many articles share a batch, which halves the tagger's time next to one text at a time.
+    Each text is then read as a whole (see :func:`document_spans`)."""
     tagger = tagger or default_tagger()
     names = core_names()
     sents = [
@@ -665,10 +699,110 @@ def tagger_core_many(texts: Sequence[str], tagger: Tagger | None = None) -> list
         if (toks := tokenize(text, s, e))
     ]
     tags = tagger.tag_many([[model_token(t.text) for t in toks] for _, toks in sents])
-    out: list[list[Found]] = [[] for _ in texts]
+    docs: list[list[tuple[Sequence[Token], Sequence[str]]]] = [[] for _ in texts]
     for (n, toks), tg in zip(sents, tags, strict=True):
-        for s in sentence_spans(toks, tg, tagger, names):
-            f = _found(texts[n], toks, s)
-            if f is not None:
-                out[n].append(f)
+        docs[n].append((toks, tg))
+    out: list[list[Found]] = [[] for _ in texts]
+    for n, doc in enumerate(docs):
+        for toks, spans in document_spans(doc, tagger, names):
+            for s in spans:
+                f = _found(texts[n], toks, s)
+                if f is not None:
+                    out[n].append(f)
     return out
+
+
+# --- the article as a whole -------------------------------------------------------------------
+DOCUMENT_RULE = True
+# A one-word name is looked for elsewhere in its article only when it is rarer than this
+# (rank in the embedding vocabulary): frequent words are names in one place and words in another.
+PROPAGATE_MIN_RANK = 3000
+
+
+def _form(toks: Sequence[Token], s: _Span) -> tuple[str, ...]:
+    return (s.form, *(t.norm for t in toks[s.i + 1 : s.j]))
+
+
+def document_spans(
+    doc: Sequence[tuple[Sequence[Token], Sequence[str]]], tagger: Tagger, names: Gazetteer
+) -> list[tuple[Sequence[Token], list[_Span]]]:
+    """Spans of an article's sentences (tokens, tags), read as one text:
+
+    * an article with a football cue word in any sentence is about football, so its clubs are
+      clubs in every sentence (a table of results names no match);
+    * one name is one kind in an article: where its spans disagree (بنفيكا ORG twice, LOC
+      once), the kind most of them have wins;
+    * a name found once is the same name at its other occurrences in the article, with or
+      without a proclitic (البنك التجاري … للبنك التجاري), unless it is a frequent word or
+      another span already covers it.
+    """
+    if not DOCUMENT_RULE:
+        return [(toks, sentence_spans(toks, tg, tagger, names)) for toks, tg in doc]
+    sport = any(about_sport(toks) for toks, _ in doc)
+    found = [(toks, sentence_spans(toks, tg, tagger, names, sport)) for toks, tg in doc]
+    votes: dict[tuple[str, ...], Counter[str]] = {}
+    for toks, spans in found:
+        for s in spans:
+            votes.setdefault(_form(toks, s), Counter())[s.kind] += 1
+    kinds: dict[tuple[str, ...], str] = {}
+    for form, counts in votes.items():
+        (kind, top), *rest = counts.most_common()
+        if not rest or top > rest[0][1]:
+            kinds[form] = kind
+    out = []
+    for toks, spans in found:
+        spans = [
+            s._replace(kind=kinds[f]) if (f := _form(toks, s)) in kinds else s for s in spans
+        ]
+        out.append((toks, _propagated(toks, spans, kinds, tagger, names)))
+    return out
+
+
+def _worth_propagating(form: tuple[str, ...], tagger: Tagger, names: Gazetteer) -> bool:
+    if len(form) > 1:
+        return True
+    word = form[0]
+    if len(word) < 3 or word in STOP or word in PARTICLES or word in default_gazetteer().common:
+        return False
+    return names.single.get(word, "O") != "O" or _rank(tagger, word) >= PROPAGATE_MIN_RANK
+
+
+def _propagated(
+    toks: Sequence[Token],
+    spans: list[_Span],
+    kinds: dict[tuple[str, ...], str],
+    tagger: Tagger,
+    names: Gazetteer,
+) -> list[_Span]:
+    """The sentence's spans plus the article's names at uncovered tokens (longest first)."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for form in kinds:
+        if _worth_propagating(form, tagger, names):
+            by_first.setdefault(form[0], []).append(form)
+    if not by_first:
+        return spans
+    covered = [False] * len(toks)
+    for s in spans:
+        covered[s.i : s.j] = [True] * (s.j - s.i)
+    added = []
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        hit = None
+        if tok.is_word and not covered[i]:
+            for first, n in clitic_analyses(tok.norm):
+                for form in by_first.get(first, ()):
+                    j = i + len(form)
+                    if (
+                        j <= len(toks)
+                        and not any(covered[i:j])
+                        and all(toks[k].norm == w for k, w in zip(range(i + 1, j), form[1:]))
+                        and (hit is None or j > hit.j)
+                    ):
+                        hit = _Span(i, j, kinds[form], n, first)
+        if hit is None:
+            i += 1
+            continue
+        added.append(hit)
+        i = hit.j
+    return sorted([*spans, *added]) if added else spans

@@ -10,6 +10,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from newsroom.nlp import backends
 from newsroom.nlp.conll import Mismatch, evaluate, read_conll, report, split_holdout
 
+# Sentences of context on each side: articles are annotated whole, and the recogniser reads a
+# name's other occurrences and the article's subject (see tagger/core.py).
+CONTEXT = 10
+
 
 class Command(BaseCommand):
     help = (
@@ -35,6 +39,15 @@ class Command(BaseCommand):
             help="recogniser backend (default: the one NER_BACKEND selects, builtin if unset)",
         )
         parser.add_argument("--errors", type=int, default=0, help="print N mismatched sentences")
+        parser.add_argument(
+            "--context",
+            type=int,
+            default=CONTEXT,
+            metavar="N",
+            help="annotate each sentence with the N sentences before and after it, one per line, "
+            "as in an article (a CoNLL file keeps no article boundaries); only its own spans are "
+            f"scored; 0: each sentence alone (default {CONTEXT})",
+        )
         parser.add_argument(
             "--holdout",
             action="store_true",
@@ -62,10 +75,12 @@ class Command(BaseCommand):
                 part = f" (held-out tail: sentences {len(train) + 1}-{len(train) + len(sents)})"
             if not sents:
                 raise CommandError(f"no sentences in {path}")
-            blocks.append(self._score(path, part, sents, backend, options["errors"]))
+            blocks.append(
+                self._score(path, part, sents, backend, options["errors"], options["context"])
+            )
         self.stdout.write("\n\n".join(blocks))
 
-    def _score(self, path: Path, part: str, sents, backend, errors: int) -> str:
+    def _score(self, path: Path, part: str, sents, backend, errors: int, context: int) -> str:
         self.stderr.write(f"{len(sents)} sentences from {path}{part}; backend {backend.version}")
         every = max(1, len(sents) // 10)
 
@@ -75,7 +90,9 @@ class Command(BaseCommand):
 
         mismatches: list[Mismatch] = []
         t0 = time.perf_counter()
-        counts = evaluate(sents, backend.annotate, mismatches=mismatches, progress=progress)
+        counts = evaluate(
+            sents, backend.annotate, context=context, mismatches=mismatches, progress=progress
+        )
         self.stderr.write(f"annotated in {time.perf_counter() - t0:.1f} s")
         lines = [f"{path.name}{part}: backend {backend.version}"]
         for m in mismatches[:errors]:
