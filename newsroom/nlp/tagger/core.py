@@ -751,9 +751,7 @@ def document_spans(
             kinds[form] = kind
     out = []
     for toks, spans in found:
-        spans = [
-            s._replace(kind=kinds[f]) if (f := _form(toks, s)) in kinds else s for s in spans
-        ]
+        spans = [s._replace(kind=kinds[f]) if (f := _form(toks, s)) in kinds else s for s in spans]
         out.append((toks, _propagated(toks, spans, kinds, tagger, names)))
     return out
 
@@ -796,7 +794,7 @@ def _propagated(
                     if (
                         j <= len(toks)
                         and not any(covered[i:j])
-                        and all(toks[k].norm == w for k, w in zip(range(i + 1, j), form[1:]))
+                        and all(toks[i + k].norm == w for k, w in enumerate(form[1:], 1))
                         and (hit is None or j > hit.j)
                     ):
                         hit = _Span(i, j, kinds[form], n, first)
