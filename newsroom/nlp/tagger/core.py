@@ -548,18 +548,25 @@ def clubs() -> dict[tuple[str, ...], str]:
     return out
 
 
+# A club whose name is a frequent word (الاتحاد، الوحدة، الفتح) needs more than an article about
+# football: a football cue word in its own sentence, or this many club names in it (a table).
+CLUB_LIST_MIN = 3
+
+
 def club_spans(toks: Sequence[Token], tagger, names, sport: bool | None = None) -> list[_Span]:
     """Spans of the clubs and stadiums of data/clubs.txt (the first word with or without a
-    proclitic: والفيصلي، لبرشلونة) in an article about football (`sport`; by default: in a
-    sentence with a football cue word), longest first, unless a definite adjective follows a
-    one-word name (الوحدة الوطنية); none elsewhere (النصر، الاتحاد are common words, روما a
-    city)."""
-    if not (about_sport(toks) if sport is None else sport):
+    proclitic: والفيصلي، لبرشلونة), longest first, in an article about football (`sport`; by
+    default: in a sentence with a football cue word); none elsewhere (النصر، الاتحاد are common
+    words, روما a city). A one-word name that is a frequent word needs a cue word in its own
+    sentence or CLUB_LIST_MIN clubs in it, and is no club when a definite adjective follows it
+    (الوحدة الوطنية)."""
+    cue = about_sport(toks)
+    if not (cue if sport is None else sport):
         return []
     known = clubs()
     longest = max(map(len, known))
     norms = [norm_word(t.text) if t.is_word else "" for t in toks]
-    out = []
+    found = []
     i = 0
     while i < len(toks):
         hit = None
@@ -568,20 +575,30 @@ def club_spans(toks: Sequence[Token], tagger, names, sport: bool | None = None) 
                 for j in range(min(len(toks), i + longest), i, -1):
                     kind = known.get((v, *norms[i + 1 : j]))
                     if kind is not None and (hit is None or j > hit[0]):
-                        hit = (j, kind)
+                        hit = (j, kind, v)
                         break
         if hit is None:
             i += 1
             continue
-        j, kind = hit
-        if j == i + 1 and j < len(toks):
-            nxt = toks[j].text
-            if _definite(nxt) and not any((v,) in known for v in strip_variants(norms[j])):
-                i += 1
-                continue  # الوحدة الوطنية: a common word with its adjective
+        j, kind, word = hit
+        common = j == i + 1 and _rank(tagger, word) < PROPAGATE_MIN_RANK
+        if (
+            common
+            and j < len(toks)
+            and _definite(toks[j].text)
+            and not any((v,) in known for v in strip_variants(norms[j]))
+        ):
+            i += 1
+            continue  # الوحدة الوطنية: a common word with its adjective
+        found.append((i, j, kind, common))
+        i = j
+    listing = len(found) >= CLUB_LIST_MIN
+    out = []
+    for i, j, kind, common in found:
+        if common and not (cue or listing):
+            continue
         strip, form = proclitic(toks[i], tagger, names)
         out.append(_Span(i, j, kind, strip, form))
-        i = j
     return out
 
 
@@ -610,8 +627,23 @@ def _model_spans(toks: Sequence[Token], tags: Sequence[str], tagger, names) -> l
         if j - i == 1 and kind != "PERS" and is_nationality(toks[i], tagger, names):
             continue
         strip, form = proclitic(toks[i], tagger, names)
+        if kind == "ORG" and j - i >= 2 and _named_before_nisba(toks, i, j, form, tagger, names):
+            j -= 1
         out.append(_Span(i, j, kind, strip, form))
     return out
+
+
+def _named_before_nisba(toks: Sequence[Token], i: int, j: int, form: str, tagger, names) -> bool:
+    """Whether an organisation's span ends in a nationality adjective after a name of its own
+    (حزب الله اللبناني, بنفيكا البرتغالي): the adjective describes the name and stays out of it,
+    unlike after a common word, where it makes the name (الجيش العراقي)."""
+    if not is_nationality(toks[j - 1], tagger, names):
+        return False
+    rest = (form, *(t.norm for t in toks[i + 1 : j - 1]))
+    listed = names.lookup(rest)
+    if listed is not None:
+        return listed != "O"
+    return len(rest) == 1 and _rank(tagger, toks[i].text) >= PROPAGATE_MIN_RANK
 
 
 def _core_spans(toks: Sequence[Token], names: Gazetteer) -> list[_Span]:
