@@ -8,7 +8,9 @@ import sqlite3
 
 from newsroom.nlp.tagger.core import (
     PROPAGATE_MIN_RANK,
+    _model_spans,
     _Span,
+    _surname,
     core_names,
     document_spans,
     event_spans,
@@ -216,3 +218,27 @@ def test_clubs_named_after_a_city_and_stadiums_only_in_articles_about_football()
     assert found.get("الأولمبيكو") == "LOC"
     text = "زار البابا روما أمس والتقى رئيس الوزراء الإيطالي"
     assert {text[f.start : f.end]: f.kind for f in tagger_core(text)}.get("روما") != "ORG"
+
+
+def test_a_family_name_used_alone_after_the_full_name_is_a_person():
+    got = _doc_spans(
+        [
+            ("قال جلال طالباني أمس", ["O", "B-PERS", "I-PERS", "O"]),
+            ("وأضاف طالباني أن", ["O", "O", "O"]),
+            ("التقى إياد جمال الدين وفدا", ["O", "B-PERS", "I-PERS", "I-PERS", "O"]),
+            ("ورأى جمال الدين أن", ["O"] * 4),
+        ]
+    )
+    assert got[1] == [("PERS", "طالباني")] and got[3] == [("PERS", "جمال الدين")]
+    # a patronymic chain's end is no family name of its own
+    assert _surname(("محمد", "بن", "راشد")) is None and _surname(("طالباني",)) is None
+
+
+def test_a_nationality_adjective_after_an_organisations_own_name_stays_out():
+    tagger, names = default_tagger(), core_names()
+    toks = tokenize("فاز بنفيكا البرتغالي وتقدم الجيش العراقي")
+    spans = _model_spans(toks, ["O", "B-ORG", "I-ORG", "O", "B-ORG", "I-ORG"], tagger, names)
+    assert [" ".join(t.text for t in toks[s.i : s.j]) for s in spans] == [
+        "بنفيكا",
+        "الجيش العراقي",
+    ]

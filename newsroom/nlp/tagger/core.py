@@ -765,8 +765,9 @@ def document_spans(
     * one name is one kind in an article: where its spans disagree (بنفيكا ORG twice, LOC
       once), the kind most of them have wins;
     * a name found once is the same name at its other occurrences in the article, with or
-      without a proclitic (البنك التجاري … للبنك التجاري), unless it is a frequent word or
-      another span already covers it.
+      without a proclitic (البنك التجاري … للبنك التجاري), and so is a person's family name
+      used alone (جلال طالباني … طالباني), unless it is a frequent word or another span
+      already covers it.
     """
     if not DOCUMENT_RULE:
         return [(toks, sentence_spans(toks, tg, tagger, names)) for toks, tg in doc]
@@ -781,11 +782,31 @@ def document_spans(
         (kind, top), *rest = counts.most_common()
         if not rest or top > rest[0][1]:
             kinds[form] = kind
+    for form, kind in list(kinds.items()):
+        if kind == "PERS" and (surname := _surname(form)) is not None:
+            kinds.setdefault(surname, "PERS")
     out = []
     for toks, spans in found:
         spans = [s._replace(kind=kinds[f]) if (f := _form(toks, s)) in kinds else s for s in spans]
         out.append((toks, _propagated(toks, spans, kinds, tagger, names)))
     return out
+
+
+# Last words that make a compound with the word before them (جمال الدين، عبد الله).
+_COMPOUND_ENDS = frozenset({"الدين", "الله", "الرحمن", "الرحيم"})
+
+
+def _surname(form: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The family name at the end of a person's full name (إياد جمال الدين → جمال الدين,
+    جلال طالباني → طالباني), which the article may use alone; None for a name of one word or
+    one ending in a patronymic chain (… بن راشد آل مكتوم keeps its own)."""
+    if len(form) < 2:
+        return None
+    n = 2 if form[-1] in _COMPOUND_ENDS and len(form) >= 3 else 1
+    tail = form[-n:]
+    if form[-n - 1] in PARTICLES or any(w in PARTICLES for w in tail):
+        return None
+    return tail
 
 
 def _worth_propagating(form: tuple[str, ...], tagger: Tagger, names: Gazetteer) -> bool:
