@@ -15,6 +15,7 @@ from newsroom.nlp.tagger.core import (
     document_spans,
     event_spans,
     org_spans,
+    place_spans,
     tagger_core,
 )
 from newsroom.nlp.tagger.features import ORG_HEAD_BIT, SINGLE_BITS, TITLE_BIT, single_gaz
@@ -242,3 +243,14 @@ def test_a_nationality_adjective_after_an_organisations_own_name_stays_out():
         "بنفيكا",
         "الجيش العراقي",
     ]
+
+
+def test_a_known_place_after_a_place_word_is_a_place_and_found_again_in_the_article():
+    text = "قصفت الطائرات محافظة إدلب أمس. وقال سكان في إدلب إن القصف استمر."
+    found = [(f.kind, text[f.start : f.end]) for f in tagger_core(text)]
+    assert found.count(("LOC", "إدلب")) == 2
+    assert ("LOC", "محافظة إدلب") not in found  # the place word stays outside the name
+    # an ordinary word after a place word is no place
+    tagger, names = default_tagger(), core_names()
+    toks = tokenize("زار الوفد منطقة الصناعة")
+    assert place_spans(toks, [], tagger, names) == []

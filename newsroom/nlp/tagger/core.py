@@ -39,7 +39,7 @@ import regex
 
 from ..conll import chunks
 from ..gazetteer import CORE_PATH, Gazetteer, default_gazetteer, load_gazetteer
-from ..knowledge import known_entities
+from ..knowledge import known_entities, place_keys
 from ..recognizer import PARTICLES, STOP, _longest_name
 from ..resolve import compound_words
 from ..text import (
@@ -602,6 +602,45 @@ def club_spans(toks: Sequence[Token], tagger, names, sport: bool | None = None) 
     return out
 
 
+# --- places named after a descriptor ---------------------------------------------------------
+# Words that name what kind of place the next word is (bare, normalised as norm_word); they stay
+# outside the name, as the annotation conventions want (مدينة إدلب → إدلب).
+PLACE_DESCRIPTORS = frozenset(
+    ["مدينة", "محافظة", "بلدة", "قرية", "ولاية", "اقليم", "منطقة", "مخيم", "ريف", "جزيرة", "عاصمة"]
+)
+PLACE_RULE = True
+
+
+def _is_place(tok: Token, tagger: Tagger, names: Gazetteer) -> bool:
+    """A word known as a place: a hand-written or table name, or a GeoNames / CLDR place name
+    or one of the tagger's gazetteer that is no ordinary word (not mostly one, and not a
+    frequent word with the article: الأمن)."""
+    if names.single.get(tok.norm) == "LOC":
+        return True
+    norm = norm_word(tok.text)
+    if norm in default_gazetteer().common or (
+        _definite(tok.text) and _rank(tagger, tok.text) < PROPAGATE_MIN_RANK
+    ):
+        return False
+    return entity_key(tok.text) in place_keys() or "LOC" in tagger.gazetteer.get((norm,), ())
+
+
+def place_spans(toks: Sequence[Token], spans: Sequence[_Span], tagger, names) -> list[_Span]:
+    """LOC spans of known places right after a place descriptor where the tagger found nothing
+    (محافظة إدلب، ريف حلب; with or without a proclitic on the descriptor: بمدينة)."""
+    covered = {k for s in spans for k in range(s.i, s.j)}
+    out = []
+    for i in range(len(toks) - 1):
+        tok, nxt = toks[i], toks[i + 1]
+        if not (tok.is_word and nxt.is_word) or i + 1 in covered:
+            continue
+        if not any(v in PLACE_DESCRIPTORS for v in strip_variants(norm_word(tok.text))):
+            continue
+        if _is_place(nxt, tagger, names):
+            out.append(_Span(i + 1, i + 2, "LOC", 0, nxt.norm))
+    return out
+
+
 # --- spans ------------------------------------------------------------------------------------
 
 
@@ -688,6 +727,8 @@ def sentence_spans(
         spans = with_events(spans, event_spans(toks, spans, tagger, names))
     if CLUB_RULE:
         spans = with_clubs(spans, club_spans(toks, tagger, names, sport))
+    if PLACE_RULE:
+        spans = sorted([*spans, *place_spans(toks, spans, tagger, names)])
     return spans
 
 
@@ -809,13 +850,17 @@ def _surname(form: tuple[str, ...]) -> tuple[str, ...] | None:
     return tail
 
 
-def _worth_propagating(form: tuple[str, ...], tagger: Tagger, names: Gazetteer) -> bool:
+def _worth_propagating(form: tuple[str, ...], kind: str, tagger: Tagger, names: Gazetteer) -> bool:
+    """Whether a name is looked for elsewhere in its article: a name of several words, or of
+    one that is no frequent word, or a known name or place of its kind."""
     if len(form) > 1:
         return True
     word = form[0]
     if len(word) < 3 or word in STOP or word in PARTICLES or word in default_gazetteer().common:
         return False
-    return names.single.get(word, "O") != "O" or _rank(tagger, word) >= PROPAGATE_MIN_RANK
+    if names.single.get(word, "O") != "O" or _rank(tagger, word) >= PROPAGATE_MIN_RANK:
+        return True
+    return kind == "LOC" and not _definite(word) and entity_key(word) in place_keys()
 
 
 def _propagated(
@@ -827,8 +872,8 @@ def _propagated(
 ) -> list[_Span]:
     """The sentence's spans plus the article's names at uncovered tokens (longest first)."""
     by_first: dict[str, list[tuple[str, ...]]] = {}
-    for form in kinds:
-        if _worth_propagating(form, tagger, names):
+    for form, kind in kinds.items():
+        if _worth_propagating(form, kind, tagger, names):
             by_first.setdefault(form[0], []).append(form)
     if not by_first:
         return spans
