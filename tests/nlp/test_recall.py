@@ -25,6 +25,8 @@ from newsroom.nlp.training.data import (
     _name_variants,
     drop_common,
     load_person_names,
+    mentions,
+    replace_mentions,
     wojood_sentences,
 )
 
@@ -254,3 +256,21 @@ def test_a_known_place_after_a_place_word_is_a_place_and_found_again_in_the_arti
     tagger, names = default_tagger(), core_names()
     toks = tokenize("زار الوفد منطقة الصناعة")
     assert place_spans(toks, [], tagger, names) == []
+
+
+def test_mention_replacement_keeps_the_context_and_the_kinds():
+    sents = [
+        (["زار", "جلال", "طالباني", "بغداد", "أمس"], ["O", "B-PERS", "I-PERS", "B-LOC", "O"]),
+        (["وصل", "إلى", "والعراق"], ["O", "O", "B-LOC"]),
+        (["لا", "أسماء", "هنا"], ["O", "O", "O"]),
+    ]
+    pools = {"PERS": [("نوري", "المالكي")], "LOC": [("البصرة",)]}
+    out = replace_mentions(sents, pools, copies=2, vocab=frozenset({"العراق"}))
+    assert len(out) == 4  # two copies of each sentence with a name, none of the other
+    assert out[0] == (
+        ["زار", "نوري", "المالكي", "البصرة", "أمس"],
+        ["O", "B-PERS", "I-PERS", "B-LOC", "O"],
+    )
+    # a name whose first word carries a proclitic the vocabulary knows it without stays
+    assert out[2] == sents[1] and out[3] == sents[1]
+    assert mentions(sents) == {"PERS": [("جلال", "طالباني")], "LOC": [("بغداد",), ("والعراق",)]}

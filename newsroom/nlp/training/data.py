@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ..conll import HOLDOUT_FRACTION, read_conll, split_holdout
+from ..conll import HOLDOUT_FRACTION, chunks, read_conll, split_holdout
 from ..knowledge import name_unit_rows
 from ..tagger.features import norm_word, strip_variants
 
@@ -397,4 +398,55 @@ def wikifane_tagged(path: str | Path, every: int) -> list[Tagged]:
             continue
         toks, tags = reattach(toks, tags)
         out.append((toks, fix_bio(["O" if g.endswith("MISC") else g for g in tags])))
+    return out
+
+
+# --- mention replacement ----------------------------------------------------------------------
+_CLITIC_LETTERS = "وفبلك"
+
+
+def mentions(sents: Sequence[Tagged]) -> dict[str, list[tuple[str, ...]]]:
+    """The names of tagged sentences by kind (their tokens, as written)."""
+    out: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for toks, tags in sents:
+        for i, j, kind in chunks(tags):
+            out[kind].append(tuple(toks[i:j]))
+    return dict(out)
+
+
+def replace_mentions(
+    sents: Sequence[Tagged],
+    pools: dict[str, Sequence[tuple[str, ...]]],
+    copies: int = 1,
+    seed: int = 1,
+    vocab: frozenset[str] = frozenset(),
+) -> list[Tagged]:
+    """`copies` copies of each sentence with a name, each name replaced by one drawn at random
+    from `pools` of its kind (mention replacement: the tagger learns to read the context and the
+    gazetteer bits of names it has never seen, not to remember ANERcorp's names). A name whose
+    first word starts with a proclitic letter that `vocab` knows without it (والعراق) is kept:
+    the proclitic would be lost."""
+    rng = random.Random(seed)
+    out: list[Tagged] = []
+    for toks, tags in sents:
+        spans = chunks(tags)
+        if not spans:
+            continue
+        for _ in range(copies):
+            new_toks: list[str] = []
+            new_tags: list[str] = []
+            pos = 0
+            for i, j, kind in spans:
+                new_toks += toks[pos:i]
+                new_tags += tags[pos:i]
+                first = norm_word(toks[i])
+                clitic = first[:1] in _CLITIC_LETTERS and first[1:] in vocab
+                pool = pools.get(kind)
+                name = tuple(toks[i:j]) if clitic or not pool else rng.choice(pool)
+                new_toks += name
+                new_tags += [f"B-{kind}", *[f"I-{kind}"] * (len(name) - 1)]
+                pos = j
+            new_toks += toks[pos:]
+            new_tags += tags[pos:]
+            out.append((new_toks, new_tags))
     return out

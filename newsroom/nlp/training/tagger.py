@@ -60,6 +60,7 @@ class Settings:
     batch: int = 16
     seed: int = 1
     full: bool = False  # train on all sentences (no held-out part) for `epochs` epochs
+    augment: int = 0  # copies of each ANERcorp sentence with its names replaced (0: none)
 
 
 def viterbi(em: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[int]:
@@ -287,6 +288,8 @@ def train_tagger(
         if len(key) == 1 or all(w in known for w in key):
             gaz.setdefault(key, set()).update(kinds)
     write_name_lists(gaz, out / "gazetteer.tsv")
+    if st.augment:
+        train += _replaced(train[:n_anercorp], gaz, known, st)
     vocab = {w: i for i, w in enumerate(words)}
     alphabet = sorted({c for toks, _ in train for t in toks for c in norm_char(t)})
     chars = {c: i + 3 for i, c in enumerate(alphabet)}
@@ -358,6 +361,23 @@ def train_tagger(
         summary = {"best_epoch": st.epochs, "heldout_micro_f1": None}
         export(model, words, chars, st, summary, out)
     return summary
+
+
+def _replaced(
+    train: Sequence[Tagged], gaz: dict[tuple[str, ...], set[str]], known: set[str], st: Settings
+) -> list[Tagged]:
+    """ANERcorp's sentences again, their names replaced: each kind's pool holds the names of the
+    training sentences and as many names of the gazetteer of that kind alone whose words the
+    embeddings know (so the new names are read, not <unk>)."""
+    from .data import mentions, replace_mentions
+
+    rng = random.Random(st.seed)
+    pools = mentions(train)
+    for kind in ("PERS", "ORG", "LOC"):
+        listed = sorted(k for k, kinds in gaz.items() if kinds == {kind} and set(k) <= known)
+        n = min(len(listed), len(pools.get(kind, ())))
+        pools[kind] = [*pools.get(kind, ()), *rng.sample(listed, n)]
+    return replace_mentions(train, pools, st.augment, st.seed, frozenset(known))
 
 
 def export(model, words: list[str], chars: dict, st: Settings, summary: dict, out: Path) -> None:

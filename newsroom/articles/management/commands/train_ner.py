@@ -65,6 +65,14 @@ class Command(BaseCommand):
             "--full", action="store_true", help="no dev split: all sentences, --epochs epochs"
         )
         parser.add_argument(
+            "--augment",
+            type=int,
+            default=0,
+            metavar="N",
+            help="train on N more copies of each ANERcorp sentence with its names replaced by "
+            "other names of their kind (its own and the gazetteer's)",
+        )
+        parser.add_argument(
             "--sentences", type=int, help="use only the first N ANERcorp sentences (trial runs)"
         )
         emb = parser.add_argument_group("embeddings step")
@@ -141,6 +149,7 @@ class Command(BaseCommand):
             max_vocab=o["max_vocab"],
             seed=o["seed"],
             full=o["full"],
+            augment=o["augment"],
         )
         extra, names = self._extra_data(o, log)
         from newsroom.nlp.training.data import read_tagged
