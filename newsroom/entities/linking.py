@@ -13,7 +13,7 @@ from newsroom import nlp
 from newsroom.entities.models import Alias, ArticleEntity, Entity, LinkRule, Mention
 from newsroom.nlp import resolve
 from newsroom.nlp.cleanup import is_nisba_of_place, is_titled_key
-from newsroom.nlp.knowledge import is_given_name, is_name_unit
+from newsroom.nlp.knowledge import is_given_name, is_name_unit, place_keys
 
 # Fields in reading order: a name in the title counts as "before" one in the body.
 FIELD_ORDER = ("title", "body")
@@ -54,6 +54,7 @@ def resolve_in_document(
     archive's evidence for articles that use it alone.
     """
     ordered = [(field, span) for field in FIELD_ORDER for span in spans_by_field.get(field, ())]
+    ordered = _one_kind_per_name(ordered)
     keys = [resolve.resolution_key(span.kind, span.norm) for _, span in ordered]
     full_names = [
         (i, keys[i].split(" "))
@@ -77,6 +78,14 @@ def resolve_in_document(
             kind, key, handle = ordered[before][1].kind, keys[before], key
         elif (kind, key) in national:
             key, handle = national[kind, key], key
+        elif kind in ("ORG", "MISC") and (longer := _longer_name(ordered, keys, i)) is not None:
+            key, handle = keys[longer], key
+        elif kind == "PERS" and " " in key and not is_short_name(key):
+            # أحمد بن دغر in an article that names أحمد عبيد بن دغر: the same person
+            found = [j for j, words in full_names if j != i and explains(key, " ".join(words))]
+            if found:
+                earlier = [j for j in found if j < i]
+                key, handle = keys[earlier[-1] if earlier else found[0]], key
         elif kind == "PERS" and (" " not in key or is_titled_key(key) or _is_patronym(key)):
             titled = is_titled_key(key)
             name = key.split(" ")[-1] if titled else key
@@ -98,7 +107,9 @@ def resolve_in_document(
 def explains(short: str, full: str) -> bool:
     """Whether the person keyed ``full`` can be the one a short name (key ``short``) stands
     for: a surname is its last name, never its father's (سلمان is not محمد بن سلمان); a titled
-    given name (الملك سلمان) its first."""
+    given name (الملك سلمان) its first; a name of several words the same name with middle
+    names left out (أحمد بن دغر: أحمد عبيد بن دغر; never a patronymic chain cut: محمد بن
+    سلمان is not محمد بن عبدالله بن سلمان)."""
     words = full.split(" ")
     if len(words) < 2:
         return False
@@ -106,7 +117,80 @@ def explains(short: str, full: str) -> bool:
         return words[0] == short.split(" ")[1]
     if _is_patronym(short):  # بن سلمان: محمد بن سلمان
         return len(words) >= 3 and words[-2:] == short.split(" ")
+    if " " in short:
+        parts = short.split(" ")
+        tail = len(parts) - 1
+        return (
+            len(words) > len(parts)
+            and words[0] == parts[0]
+            and words[-tail:] == parts[1:]
+            and words[-tail - 1] not in resolve.PATRONYMIC
+            and not any(w in resolve.PATRONYMIC for w in words[1:-tail])
+        )
     return nlp.entity_key(words[-1]) == short and words[-2] not in resolve.PATRONYMIC
+
+
+def _one_kind_per_name(
+    ordered: list[tuple[str, nlp.Span]],
+) -> list[tuple[str, nlp.Span]]:
+    """One name, one kind in an article: spans of one spelling marked with several kinds take
+    the kind most of them have (the first one's on a tie: أرسنال ORG three times, PERS once),
+    and a one-word name that is the surname of a person the article names in full is that
+    person's (سكريبال beside سيرغي سكريبال), unless it is a known place or a listed name."""
+    kinds: dict[str, list[str]] = {}
+    for _, span in ordered:
+        kinds.setdefault(span.norm, []).append(span.kind)
+    surnames = {
+        span.norm.split(" ")[-1]
+        for _, span in ordered
+        if span.kind == "PERS" and span.norm.count(" ") == 1 and not is_titled_key(span.norm)
+    }
+    wanted: dict[str, str] = {}
+    for norm, seen in kinds.items():
+        if " " not in norm and "PERS" not in seen and norm in surnames and not is_listed(norm):
+            wanted[norm] = "PERS"
+        elif len(set(seen)) > 1:
+            wanted[norm] = max(dict.fromkeys(seen), key=seen.count)
+    if not wanted:
+        return ordered
+    return [
+        (field, span if wanted.get(span.norm, span.kind) == span.kind else _with_kind(span, wanted))
+        for field, span in ordered
+    ]
+
+
+def _with_kind(span: nlp.Span, wanted: Mapping[str, str]) -> nlp.Span:
+    return nlp.Span(span.start, span.end, wanted[span.norm], span.text, span.norm)
+
+
+def is_listed(key: str) -> bool:
+    """A known place's or a listed name's key."""
+    return key in place_keys() or resolve.known_keys_any(key)
+
+
+def _longer_name(
+    ordered: Sequence[tuple[str, nlp.Span]], keys: Sequence[str], i: int
+) -> int | None:
+    """Index of the one longer organisation's name of the article that span ``i`` shortens:
+    its first or last words (أتلتيكو: أتلتيكو مدريد; سان جرمان: باريس سان جرمان). Only a name
+    with a word that is no ordinary word nor a head (not وزارة الخارجية, not الاتحاد), and not
+    a listed name or place."""
+    kind, key = ordered[i][1].kind, keys[i]
+    words = key.split(" ")
+    if is_listed(key) or not any(resolve.is_proper_org_word(w) for w in words):
+        return None
+    n = len(words)
+    found = {
+        keys[j]: j
+        for j, (_, span) in enumerate(ordered)
+        if span.kind == kind
+        and keys[j].count(" ") >= n
+        and (keys[j].split(" ")[:n] == words or keys[j].split(" ")[-n:] == words)
+        and keys[j] != key
+    }
+    if len(found) != 1:
+        return None
+    return next(iter(found.values()))
 
 
 def _is_patronym(key: str) -> bool:

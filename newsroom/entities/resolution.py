@@ -38,7 +38,7 @@ from newsroom.entities import suggestions
 from newsroom.entities.linking import (
     dominant,
     handle_evidence,
-    is_short_name,
+    is_listed,
     lock_entities,
     refresh_article_counts,
 )
@@ -52,6 +52,7 @@ from newsroom.entities.models import (
     MergedEntity,
 )
 from newsroom.nlp import resolve
+from newsroom.nlp.cleanup import is_ordinary_word
 from newsroom.nlp.knowledge import is_given_name, is_name_unit
 
 Progress = Callable[[int, int], None]
@@ -158,26 +159,117 @@ def _merge_by_evidence(protected: set[int], summary: Summary) -> None:
     }
     by_kind: dict[str, dict[str, int]] = defaultdict(dict)
     for pk, (kind, key, _) in entities.items():
-        if kind != "PERS" or (is_short_name(key) and not is_given_name(key)):
+        if kind != "PERS" or not (" " not in key and is_given_name(key)):
             by_kind[kind][key] = pk
     merges: dict[int, int] = {}
     for kind, keys in by_kind.items():
         for key, by_entity in handle_evidence(keys, kind=kind).items():
             best = dominant(by_entity)
+            if best is None and kind == "PERS":
+                best, other = _one_name_twice(by_entity)
+                if best is not None and other is not None:
+                    _add_merge(merges, protected, other[0], best[0])
             if best is None:
                 continue
             pk, target = keys[key], best[0]
-            if pk == target or pk in protected or target in protected:
-                continue
             if kind != "PERS" and entities[pk][2] > entities[target][2]:
                 pk, target = target, pk  # the better-known name of the two stays
-            merges[pk] = target
+            _add_merge(merges, protected, pk, target)
+    _merge_surnames_of_other_kinds(entities, by_kind, protected, merges)
+    _merge_kinds_of_one_name(entities, protected, merges)
     with transaction.atomic():
         lock_entities(exclusive=True)
         merge_automatically(_settle(merges), summary)
 
 
-VARIANT_KINDS = ("PERS", "ORG")
+def _add_merge(merges: dict[int, int], protected: set[int], pk: int, target: int) -> None:
+    if pk != target and pk not in protected and target not in protected and pk not in merges:
+        merges[pk] = target
+
+
+def _one_name_twice(
+    by_entity: Mapping[tuple[int, str], int],
+) -> tuple[tuple[int, str] | None, tuple[int, str] | None]:
+    """When a short name's evidence is split between two people whose names differ only by a
+    given name and its short form (جيمس ماتيس / جيم ماتيس, مايكل / مايك بومبيو): the one with
+    more evidence and the other, if the two hold enough of it together; else (None, None)."""
+    ranked = sorted(by_entity.items(), key=lambda kv: (-kv[1], kv[0][0]))
+    if len(ranked) < 2:
+        return None, None
+    (first, n1), (second, n2) = ranked[:2]
+    if not short_given_name(first[1], second[1]):
+        return None, None
+    joined = {first: n1 + n2, **dict(ranked[2:])}
+    if dominant(joined) is None:
+        return None, None
+    return first, second
+
+
+def short_given_name(a: str, b: str) -> bool:
+    """Two keys of one person's name written with a given name and its short form: the same
+    other words (two or more letters of surname), and one given name the start of the other
+    (جيم / جيمس, مايك / مايكل, جو / جوزيف; never two names: حسن / حسين)."""
+    wa, wb = a.split(" "), b.split(" ")
+    if len(wa) != len(wb) or len(wa) < 2 or wa[1:] != wb[1:] or wa[0] == wb[0]:
+        return False
+    short, long = sorted((wa[0], wb[0]), key=len)
+    return len(short) >= 2 and long.startswith(short) and len(long) - len(short) <= 2
+
+
+def _merge_surnames_of_other_kinds(
+    entities: Mapping[int, tuple[str, str, int]],
+    by_kind: Mapping[str, Mapping[str, int]],
+    protected: set[int],
+    merges: dict[int, int],
+) -> None:
+    """A one-word place or organisation that the archive's articles explained as a person's
+    surname (سكريبال, marked a place where the article names no one) is that person, when the
+    evidence is at least half as large as its own page, and it is no known place or listed
+    name."""
+    words = {
+        key: pk
+        for kind, keys in by_kind.items()
+        if kind != "PERS"
+        for key, pk in keys.items()
+        if " " not in key and not is_listed(key) and pk not in merges
+    }
+    for key, by_entity in handle_evidence(words, kind="PERS").items():
+        best = dominant(by_entity)
+        pk = words[key]
+        if best is not None and 2 * sum(by_entity.values()) >= entities[pk][2]:
+            _add_merge(merges, protected, pk, best[0])
+
+
+# A name stored with several kinds merges into the kind most of its articles have when that
+# one has at least this many times the articles of the other.
+KIND_MAJORITY = 3
+
+
+def _merge_kinds_of_one_name(
+    entities: Mapping[int, tuple[str, str, int]], protected: set[int], merges: dict[int, int]
+) -> None:
+    """One name stored with several kinds (أرسنال as an organisation and, in a few articles, a
+    person; بيونغيانغ a place and an organisation): the smaller pages merge into the one with
+    most articles, when a person is one of them or the name is no ordinary word (الجزيرة the
+    channel and the region stay two), and it is no listed name."""
+    by_key: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for pk, (kind, key, count) in entities.items():
+        if pk not in merges:
+            by_key[key].append((count, pk, kind))
+    for key, members in by_key.items():
+        if len(members) < 2 or is_listed(key):
+            continue
+        members.sort(key=lambda m: (-m[0], m[1]))
+        count, target, kind = members[0]
+        ordinary = any(is_ordinary_word(w) for w in key.split(" "))
+        for other_count, pk, other_kind in members[1:]:
+            if count >= KIND_MAJORITY * max(other_count, 1) and (
+                "PERS" in (kind, other_kind) or not ordinary
+            ):
+                _add_merge(merges, protected, pk, target)
+
+
+VARIANT_KINDS = ("PERS", "ORG", "LOC")
 
 
 def spelling_variants(a: str, b: str) -> bool:
