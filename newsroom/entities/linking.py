@@ -403,14 +403,39 @@ def _resolve_pending(flat: list, decided: Mapping[int, int | None]) -> list:
     tagger took for a name). Names with a curation rule are left to it."""
     pending = {item.key for i, (_, item) in enumerate(flat) if item.pending and i not in decided}
     meant = archive_meanings(pending, kind="PERS") if pending else {}
+    unplaced = {
+        key for key in pending - set(meant) if not (is_titled_key(key) or is_name_unit(key))
+    }
+    elsewhere = _other_kinds(unplaced, kind="PERS")
     out = []
     for i, (article, item) in enumerate(flat):
         if item.pending and i not in decided:
             key = meant.get(item.key)
-            if key is None and not (is_titled_key(item.key) or is_name_unit(item.key)):
+            if key is None and item.key in elsewhere:
+                # أرسنال taken for a person once: the organisation the archive knows
+                item = Linked(item.field, item.span, elsewhere[item.key], item.key, item.doc_key)
+            elif key is None and not (is_titled_key(item.key) or is_name_unit(item.key)):
                 continue
-            item = Linked(item.field, item.span, item.kind, key or item.key, item.doc_key)
+            else:
+                item = Linked(item.field, item.span, item.kind, key or item.key, item.doc_key)
         out.append((article, item))
+    return out
+
+
+def _other_kinds(keys: Iterable[str], *, kind: str) -> dict[str, str]:
+    """For each key, the kind of the largest entity of another kind stored under it."""
+    keys = sorted(set(keys))
+    if not keys:
+        return {}
+    rows = (
+        Entity.objects.filter(key__in=keys, article_count__gt=0)
+        .exclude(kind=kind)
+        .order_by("key", "-article_count", "pk")
+        .values_list("key", "kind")
+    )
+    out: dict[str, str] = {}
+    for key, other in rows:
+        out.setdefault(key, other)
     return out
 
 

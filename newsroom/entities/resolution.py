@@ -162,14 +162,18 @@ def _merge_by_evidence(protected: set[int], summary: Summary) -> None:
         if kind != "PERS" or not (" " not in key and is_given_name(key)):
             by_kind[kind][key] = pk
     merges: dict[int, int] = {}
+    # Short names the articles explained that have no page of their own (ماتيس joined جيمس
+    # ماتيس in every article naming it) still say which full names are one person.
+    handles = set(Mention.objects.exclude(handle="").values_list("handle", flat=True).distinct())
     for kind, keys in by_kind.items():
-        for key, by_entity in handle_evidence(keys, kind=kind).items():
+        asked = set(keys) | handles if kind == "PERS" else keys
+        for key, by_entity in handle_evidence(asked, kind=kind).items():
             best = dominant(by_entity)
             if best is None and kind == "PERS":
                 best, other = _one_name_twice(by_entity)
                 if best is not None and other is not None:
                     _add_merge(merges, protected, other[0], best[0])
-            if best is None:
+            if best is None or key not in keys:
                 continue
             pk, target = keys[key], best[0]
             if kind != "PERS" and entities[pk][2] > entities[target][2]:
@@ -208,12 +212,17 @@ def _one_name_twice(
 def short_given_name(a: str, b: str) -> bool:
     """Two keys of one person's name written with a given name and its short form: the same
     other words (two or more letters of surname), and one given name the start of the other
-    (جيم / جيمس, مايك / مايكل, جو / جوزيف; never two names: حسن / حسين)."""
+    (جيم / جيمس, مايك / مايكل; never two names: حسن / حسين, عمر / عمرو)."""
     wa, wb = a.split(" "), b.split(" ")
     if len(wa) != len(wb) or len(wa) < 2 or wa[1:] != wb[1:] or wa[0] == wb[0]:
         return False
     short, long = sorted((wa[0], wb[0]), key=len)
-    return len(short) >= 2 and long.startswith(short) and len(long) - len(short) <= 2
+    return (
+        len(short) >= 2
+        and long.startswith(short)
+        and len(long) - len(short) <= 2
+        and not is_given_name(short)  # عمر / عمرو / عمران are names of their own
+    )
 
 
 def _merge_surnames_of_other_kinds(

@@ -91,7 +91,7 @@ def structural_key(kind: str, key: str) -> str:
         for head in NAME_LOC_HEADS:
             rest = words[len(head) :]
             if tuple(words[: len(head)]) == head and rest and _is_proper(rest[0]):
-                words = rest
+                words = _drop_article(rest)
                 break
     return " ".join(words)
 
