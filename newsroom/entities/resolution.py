@@ -291,19 +291,27 @@ def spelling_variants(a: str, b: str) -> bool:
     for x, y in zip(wa, wb, strict=True):
         if x == y:
             continue
-        if min(len(x), len(y)) < 3 or x[-1] != y[-1] or consonants(x) != consonants(y):
+        if min(len(x), len(y)) < 3 or _letter(x[-1]) != _letter(y[-1]):
+            return False
+        if consonants(x) != consonants(y):
             return False
         if is_name_unit(x) and is_name_unit(y):
             return False
     return True
 
 
+# Foreign g is written غ or ج as well as ق or ك (هونغ كونغ / هونج كونج).
+_FOLDED = {**suggestions._CLASS_OF, "ج": suggestions._CLASS_OF["غ"]}
+
+
+def _letter(c: str) -> str:
+    return _FOLDED.get(c, c)
+
+
 def consonants(word: str) -> str:
     """A word's letters without the weak ones after the first, sound classes folded. Stricter
     than the suggestions' skeleton: doubled letters stay two (السناني is not الثاني)."""
-    return word[0] + "".join(
-        suggestions._CLASS_OF.get(c, c) for c in word[1:] if c not in suggestions.WEAK
-    )
+    return word[0] + "".join(_letter(c) for c in word[1:] if c not in suggestions.WEAK)
 
 
 def _merge_spelling_variants(protected: set[int], summary: Summary) -> None:
