@@ -176,8 +176,13 @@ def _merge_by_evidence(protected: set[int], summary: Summary) -> None:
             if best is None or key not in keys:
                 continue
             pk, target = keys[key], best[0]
-            if kind != "PERS" and entities[pk][2] > entities[target][2]:
-                pk, target = target, pk  # the better-known name of the two stays
+            if kind != "PERS":
+                # A name of its own in most of its articles is not another's short name (حزب
+                # العمال, the British party, beside حزب العمال الكردستاني now and then).
+                if 2 * sum(by_entity.values()) < entities[pk][2]:
+                    continue
+                if entities[pk][2] > entities[target][2]:
+                    pk, target = target, pk  # the better-known name of the two stays
             _add_merge(merges, protected, pk, target)
     _merge_surnames_of_other_kinds(entities, by_kind, protected, merges)
     _merge_kinds_of_one_name(entities, protected, merges)

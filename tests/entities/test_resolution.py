@@ -349,3 +349,21 @@ def test_an_organisation_s_short_name_in_its_article_is_the_longer_one(make_arti
         ("سيتي", "ORG"),
     )
     assert len({m.entity_id for m in article.mentions.all()}) == 3
+
+
+def test_a_name_of_its_own_is_not_merged_into_a_longer_one_named_beside_it_now_and_then(
+    make_article,
+):
+    for n in range(3):
+        article = _article(
+            make_article,
+            f"فاز مجموعة أتلتيكو {n} بجائزة، وقال أتلتيكو إن",
+            ("مجموعة أتلتيكو", "ORG"),
+            ("أتلتيكو", "ORG"),
+        )
+        assert len({m.entity_id for m in article.mentions.all()}) == 1  # joined there
+    for n in range(8):
+        _article(make_article, f"فاز أتلتيكو {n} على ضيفه.", ("أتلتيكو", "ORG"))
+    resolve_archive()
+    club, bank = _entity("أتلتيكو", "ORG"), _entity("مجموعة أتلتيكو", "ORG")
+    assert club != bank and club.article_count == 8 and bank.article_count == 3
