@@ -109,7 +109,7 @@ def explains(short: str, full: str) -> bool:
     for: a surname is its last name, never its father's (سلمان is not محمد بن سلمان); a titled
     given name (الملك سلمان) its first; a name of several words the same name with middle
     names left out (أحمد بن دغر: أحمد عبيد بن دغر; never a patronymic chain cut: محمد بن
-    سلمان is not محمد بن عبدالله بن سلمان)."""
+    سلمان is not محمد بن عبدالله بن سلمان, nor سيرغي سكريبال سيرغي ويوليا سكريبال)."""
     words = full.split(" ")
     if len(words) < 2:
         return False
@@ -120,12 +120,20 @@ def explains(short: str, full: str) -> bool:
     if " " in short:
         parts = short.split(" ")
         tail = len(parts) - 1
+        dropped = words[1:-tail]
         return (
             len(words) > len(parts)
             and words[0] == parts[0]
             and words[-tail:] == parts[1:]
             and words[-tail - 1] not in resolve.PATRONYMIC
-            and not any(w in resolve.PATRONYMIC for w in words[1:-tail])
+            # a chain of fathers is cut only where the short name has none (عادل الجبير:
+            # عادل بن أحمد الجبير)
+            and not (
+                any(w in resolve.PATRONYMIC for w in parts)
+                and any(w in resolve.PATRONYMIC for w in dropped)
+            )
+            # nor is another person named beside him (سيرغي ويوليا سكريبال)
+            and not any(w.startswith("و") and not is_name_unit(w) for w in dropped)
         )
     return nlp.entity_key(words[-1]) == short and words[-2] not in resolve.PATRONYMIC
 
@@ -150,7 +158,9 @@ def _one_kind_per_name(
         if " " not in norm and "PERS" not in seen and norm in surnames and not is_listed(norm):
             wanted[norm] = "PERS"
         elif len(set(seen)) > 1:
-            wanted[norm] = max(dict.fromkeys(seen), key=seen.count)
+            # on a tie a one-word name is rather not a person's (one word names nobody)
+            order = sorted(dict.fromkeys(seen), key=lambda k: " " not in norm and k == "PERS")
+            wanted[norm] = max(order, key=seen.count)
     if not wanted:
         return ordered
     return [

@@ -184,11 +184,30 @@ def _merge_by_evidence(protected: set[int], summary: Summary) -> None:
                 if entities[pk][2] > entities[target][2]:
                     pk, target = target, pk  # the better-known name of the two stays
             _add_merge(merges, protected, pk, target)
+    _merge_spacing_variants(entities, protected, merges)
     _merge_surnames_of_other_kinds(entities, by_kind, protected, merges)
     _merge_kinds_of_one_name(entities, protected, merges)
     with transaction.atomic():
         lock_entities(exclusive=True)
         merge_automatically(_settle(merges), summary)
+
+
+def _merge_spacing_variants(
+    entities: Mapping[int, tuple[str, str, int]], protected: set[int], merges: dict[int, int]
+) -> None:
+    """A name of two words and the same written as one (بيونغ يانغ / بيونغيانغ, هونغ كونغ /
+    هونغكونغ) are one, of one kind, when the word is six letters or more; into the page with
+    most articles."""
+    joined: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
+    for pk, (kind, key, count) in entities.items():
+        if key.count(" ") <= 1 and len(key.replace(" ", "")) >= 6:
+            joined[kind, key.replace(" ", "")].append((count, pk, key))
+    for members in joined.values():
+        if len({" " in key for _, _, key in members}) < 2:
+            continue
+        members.sort(key=lambda m: (-m[0], m[1]))
+        for _, pk, _ in members[1:]:
+            _add_merge(merges, protected, pk, members[0][1])
 
 
 def _add_merge(merges: dict[int, int], protected: set[int], pk: int, target: int) -> None:

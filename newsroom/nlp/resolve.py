@@ -6,7 +6,8 @@ shipped table of well-known names (``knowledge.known_entities``):
 
 * compounds written with or without a space are one word: عبد الله / عبدالله, أبو ظبي / أبوظبي;
 * a person's patronymic chain is cut after the father's name: محمد بن نايف بن عبد العزيز آل سعود
-  and محمد بن نايف are one person (two people share given name and father's name too rarely to
+  and محمد بن نايف are one person; a father's name before a family name comes off (عادل بن
+  أحمد الجبير → عادل الجبير) (two people share given name and father's name too rarely to
   matter in news; محمد بن سلمان and سلمان بن عبد العزيز stay two);
 * an organisation's descriptor heads come off (تنظيم داعش، جماعة الحوثي، حركة حماس، منظمة أوبك،
   وكالة أنباء سبوتنيك، صحيفة نيويورك تايمز → داعش، الحوثي، حماس، أوبك، سبوتنيك، نيويورك تايمز)
@@ -74,6 +75,11 @@ def structural_key(kind: str, key: str) -> str:
     if kind == "PERS":
         for i, word in enumerate(words):
             if i >= 1 and word in PATRONYMIC and i + 1 < len(words):
+                if len(words) == i + 3 and words[i + 2] not in PATRONYMIC and words[i + 2] != "ال":
+                    # a father's name before a family name (عادل بن أحمد الجبير): the name
+                    # and the family name, as the news writes it (عادل الجبير)
+                    words = [*words[:i], words[i + 2]]
+                    break
                 words = words[: i + 2]
                 if words[i] == "ابن":
                     words[i] = "بن"

@@ -50,10 +50,19 @@ def test_a_name_without_its_middle_name_joins_the_full_one_in_its_article():
     # two people sharing a first name and a surname, one of them with a father's name
     body = [_span("محمد بن عبدالله بن سلمان", "PERS"), _span("محمد بن سلمان", "PERS", 40)]
     assert len({item.key for item in resolve_in_document({"body": body})}) == 2
+    # a father's name left out where the short name has none
+    body = [_span("عادل بن أحمد الجبير", "PERS"), _span("عادل الجبير", "PERS", 40)]
+    assert len({item.key for item in resolve_in_document({"body": body})}) == 1
+    # two people sharing a surname, named together
+    body = [_span("سيرغي ويوليا سكريبال", "PERS"), _span("سيرغي سكريبال", "PERS", 40)]
+    assert len({item.key for item in resolve_in_document({"body": body})}) == 2
 
 
 def test_one_name_has_one_kind_in_an_article():
     body = [_span("أرسنال", "ORG"), _span("أرسنال", "PERS", 20), _span("أرسنال", "ORG", 40)]
+    assert {item.kind for item in resolve_in_document({"body": body})} == {"ORG"}
+    # on a tie, a one-word name is not a person's
+    body = [_span("أرسنال", "PERS"), _span("أرسنال", "ORG", 20)]
     assert {item.kind for item in resolve_in_document({"body": body})} == {"ORG"}
     # a surname marked a place beside the person's full name is the person
     body = [_span("سيرغي سكريبال", "PERS"), _span("سكريبال", "LOC", 30)]

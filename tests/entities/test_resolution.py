@@ -367,3 +367,11 @@ def test_a_name_of_its_own_is_not_merged_into_a_longer_one_named_beside_it_now_a
     resolve_archive()
     club, bank = _entity("أتلتيكو", "ORG"), _entity("مجموعة أتلتيكو", "ORG")
     assert club != bank and club.article_count == 8 and bank.article_count == 3
+
+
+def test_a_name_in_two_words_and_in_one_is_one_page(make_article):
+    _article(make_article, "وصل الوفد إلى بيونغ يانغ.", ("بيونغ يانغ", "LOC"))
+    _article(make_article, "وصل الوفد إلى بيونغيانغ أمس.", ("بيونغيانغ", "LOC"))
+    _article(make_article, "وصل الوفد إلى بيونغيانغ اليوم.", ("بيونغيانغ", "LOC"))
+    resolve_archive()
+    assert Entity.objects.get(kind="LOC", key__startswith="بيونغ").article_count == 3
