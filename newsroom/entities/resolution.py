@@ -37,8 +37,10 @@ from django.utils.translation import ngettext
 from newsroom.entities import suggestions
 from newsroom.entities.linking import (
     dominant,
+    explains,
     handle_evidence,
     is_listed,
+    is_short_name,
     lock_entities,
     refresh_article_counts,
 )
@@ -176,7 +178,9 @@ def _merge_by_evidence(protected: set[int], summary: Summary) -> None:
             if best is None or key not in keys:
                 continue
             pk, target = keys[key], best[0]
-            if kind != "PERS":
+            if kind == "PERS" and not is_short_name(key) and entities[pk][2] > entities[target][2]:
+                pk, target = target, pk  # دونالد ترامب stays, دونالد جيه ترامب joins it
+            elif kind != "PERS":
                 # A name of its own in most of its articles is not another's short name (حزب
                 # العمال, the British party, beside حزب العمال الكردستاني now and then).
                 if 2 * sum(by_entity.values()) < entities[pk][2]:
@@ -185,6 +189,7 @@ def _merge_by_evidence(protected: set[int], summary: Summary) -> None:
                     pk, target = target, pk  # the better-known name of the two stays
             _add_merge(merges, protected, pk, target)
     _merge_spacing_variants(entities, protected, merges)
+    _merge_rare_family_names(entities, protected, merges)
     _merge_surnames_of_other_kinds(entities, by_kind, protected, merges)
     _merge_kinds_of_one_name(entities, protected, merges)
     with transaction.atomic():
@@ -196,18 +201,45 @@ def _merge_spacing_variants(
     entities: Mapping[int, tuple[str, str, int]], protected: set[int], merges: dict[int, int]
 ) -> None:
     """A name of two words and the same written as one (بيونغ يانغ / بيونغيانغ, هونغ كونغ /
-    هونغكونغ) are one, of one kind, when the word is six letters or more; into the page with
-    most articles."""
-    joined: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
+    هونغكونغ) are one when the word is six letters or more and no ordinary word (كيماوي is not
+    كيم اوي): into the page with most articles, of the same kind or a person's (two unknown
+    words look like a person's name)."""
+    joined: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
     for pk, (kind, key, count) in entities.items():
-        if key.count(" ") <= 1 and len(key.replace(" ", "")) >= 6:
-            joined[kind, key.replace(" ", "")].append((count, pk, key))
+        word = key.replace(" ", "")
+        if key.count(" ") <= 1 and len(word) >= 6 and not is_ordinary_word(word):
+            joined[word].append((count, pk, key, kind))
     for members in joined.values():
-        if len({" " in key for _, _, key in members}) < 2:
+        if len({" " in key for _, _, key, _ in members}) < 2:
             continue
         members.sort(key=lambda m: (-m[0], m[1]))
-        for _, pk, _ in members[1:]:
-            _add_merge(merges, protected, pk, members[0][1])
+        _, target, _, kind = members[0]
+        for _, pk, _, other in members[1:]:
+            if other == kind or "PERS" in (kind, other):
+                _add_merge(merges, protected, pk, target)
+
+
+def _merge_rare_family_names(
+    entities: Mapping[int, tuple[str, str, int]], protected: set[int], merges: dict[int, int]
+) -> None:
+    """A person's name and the one longer name of the archive with the same first and last
+    words around middle names (أحمد بن دغر / أحمد عبيد بن دغر) are one person when the last
+    word is no known name unit (a rare family name; محمد علي and محمد أحمد علي are not)."""
+    by_ends: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
+    for pk, (kind, key, count) in entities.items():
+        words = key.split(" ")
+        if kind == "PERS" and len(words) >= 2 and not is_name_unit(words[-1]):
+            by_ends[words[0], words[-1]].append((count, pk, key))
+    for members in by_ends.values():
+        if len(members) < 2:
+            continue
+        for count, pk, key in members:
+            longer = [m for m in members if m[1] != pk and explains(key, m[2])]
+            if len(longer) == 1 and not any(explains(m[2], key) for m in members):
+                other_count, target, _ = longer[0]
+                if count > other_count:
+                    pk, target = target, pk
+                _add_merge(merges, protected, pk, target)
 
 
 def _add_merge(merges: dict[int, int], protected: set[int], pk: int, target: int) -> None:
