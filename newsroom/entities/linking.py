@@ -12,7 +12,7 @@ from django.db import connection
 from newsroom import nlp
 from newsroom.entities.models import Alias, ArticleEntity, Entity, LinkRule, Mention
 from newsroom.nlp import resolve
-from newsroom.nlp.cleanup import is_nisba_of_place, is_titled_key
+from newsroom.nlp.cleanup import HEADS, is_nisba_of_place, is_titled_key
 from newsroom.nlp.knowledge import is_given_name, is_name_unit, place_keys
 
 # Fields in reading order: a name in the title counts as "before" one in the body.
@@ -38,6 +38,11 @@ def resolve_in_document(
     Keys are resolution keys (``nlp.resolve``: spelling, spacing, patronymic chains, descriptor
     heads, the table of well-known names). Then, inside the article:
 
+    * one name has one kind (the kind most of its spans have; a one-word name that is the
+      surname of a person named in full is that person's);
+    * a person's name of several words joins a longer one with the same first and last words
+      (أحمد بن دغر: أحمد عبيد بن دغر), an organisation's the one longer name it begins or ends
+      (أتلتيكو: أتلتيكو مدريد);
     * an organisation's name without the country adjective it had elsewhere in the article
       (وزارة الصحة, وزارة الصحة السعودية) names the same organisation;
     * a one-word name in brackets right after an organisation's or event's longer name is its
@@ -178,25 +183,44 @@ def is_listed(key: str) -> bool:
     return key in place_keys() or resolve.known_keys_any(key)
 
 
+def is_head(word: str) -> bool:
+    """An organisation's or place's head word, with or without the article (الجيش، وزارة)."""
+    bare = word[2:] if word.startswith("ال") else word
+    return bare in HEADS or "ال" + bare in HEADS or bare in resolve.ORG_HEADS
+
+
 def _longer_name(
     ordered: Sequence[tuple[str, nlp.Span]], keys: Sequence[str], i: int
 ) -> int | None:
     """Index of the one longer organisation's name of the article that span ``i`` shortens:
-    its first or last words (أتلتيكو: أتلتيكو مدريد; سان جرمان: باريس سان جرمان). Only a name
-    with a word that is no ordinary word nor a head (not وزارة الخارجية, not الاتحاد), and not
-    a listed name or place."""
+    its first or last words (أتلتيكو: أتلتيكو مدريد; سان جرمان: باريس سان جرمان) when it has a
+    word that is no ordinary word nor a head (not الاتحاد), or all of it but its last word when
+    it has two words or more and does not begin with a head (منظمة حظر الأسلحة; not الجيش
+    السوري). Never a listed name or place."""
     kind, key = ordered[i][1].kind, keys[i]
     words = key.split(" ")
-    if is_listed(key) or not any(resolve.is_proper_org_word(w) for w in words):
+    if is_listed(key):
         return None
     n = len(words)
+    proper = any(resolve.is_proper_org_word(w) for w in words)
+    # A name of ordinary words cut before its last one (منظمة حظر الأسلحة: منظمة حظر الأسلحة
+    # الكيميائية), unless it begins with a head (الجيش السوري is not الجيش السوري الحر).
+    cut = n >= 2 and not is_head(words[0])
+    if not (proper or cut):
+        return None
     found = {
         keys[j]: j
         for j, (_, span) in enumerate(ordered)
         if span.kind == kind
-        and keys[j].count(" ") >= n
-        and (keys[j].split(" ")[:n] == words or keys[j].split(" ")[-n:] == words)
         and keys[j] != key
+        and (
+            (
+                proper
+                and keys[j].count(" ") >= n
+                and (keys[j].split(" ")[:n] == words or keys[j].split(" ")[-n:] == words)
+            )
+            or (cut and keys[j].count(" ") == n and keys[j].split(" ")[:n] == words)
+        )
     }
     if len(found) != 1:
         return None

@@ -18,6 +18,11 @@ a background run (``ReannotationRun`` with scope *resolve*):
    رينزي / رنزي) and the same last letter are merged when each differing word is unknown as an
    Arabic name on one side at least, so that حسن and حسين, two Arabic names, stay two people.
    Names of one word are left alone, but for persons' surnames unknown as Arabic names.
+4. **Other evidence** (docs/resolution.md): a short name's two full names that differ by a given
+   name and its short form (جيم / جيمس ماتيس); a rare family name with and without middle names
+   (أحمد بن دغر / أحمد عبيد بن دغر); a place or organisation the evidence gives as a person's
+   surname (سكريبال); one name stored with several kinds, or in two words and in one
+   (بيونغ يانغ / بيونغيانغ).
 
 Editorial decisions stand: an entity an editor split off or marked "not the same" as another is
 never merged automatically, rules made by editors are kept, and an automatic merge leaves an
@@ -58,6 +63,7 @@ from newsroom.nlp.cleanup import is_ordinary_word
 from newsroom.nlp.knowledge import is_given_name, is_name_unit
 
 Progress = Callable[[int, int], None]
+MERGE_ROUNDS = 3
 
 
 @dataclass
@@ -79,8 +85,14 @@ def resolve_archive(*, progress: Progress | None = None, batch: int = 2000) -> S
         _rekey(rows[start : start + batch], protected, summary)
         if progress:
             progress(min(start + batch, len(rows)), total)
-    _merge_by_evidence(protected, summary)
-    _merge_spelling_variants(protected, summary)
+    # A merge can make the evidence of another one (a page grown by a merge outweighs a smaller
+    # one of another kind): a few rounds, until one merges nothing.
+    for _ in range(MERGE_ROUNDS):
+        before = summary.merged
+        _merge_by_evidence(protected, summary)
+        _merge_spelling_variants(protected, summary)
+        if summary.merged == before:
+            break
     if progress:
         progress(total, total)
     if summary.merged:

@@ -19,6 +19,10 @@ Applied to every backend's spans (``backends``) before they are linked:
   a person's name is a place of its own (عبدالعزيز بجدة → عبدالعزيز + جدة).
 * **Never marked**: God, religions, currencies (الله، الإسلام، الدولار، ريال …), and one-word
   nationality adjectives of known places (الإيرانية، السعوديين).
+* **Ordinary words** come off a person's name: before it (محامي برونسون → برونسون), and after it
+  with the article, or a day or month (أفيغدور ليبرمان الخميس → أفيغدور ليبرمان).
+* **Organisations named after a country**: a country's name between a head and an adjective is
+  the organisation's (لقوات سوريا الديمقراطية → قوات سوريا الديمقراطية).
 """
 
 from __future__ import annotations

@@ -81,6 +81,11 @@ def test_a_short_organisation_name_joins_the_one_longer_name_it_begins_or_ends()
     body = [_span("باريس سان جرمان", "ORG"), _span("سان جرمان", "ORG", 30)]
     linked = resolve_in_document({"body": body})
     assert linked[1].key == linked[0].key and linked[1].handle == entity_key("سان جرمان")
+    # a name cut before its last word, but not one beginning with a head
+    body = [_span("منظمة حظر الأسلحة الكيميائية", "ORG"), _span("منظمة حظر الأسلحة", "ORG", 40)]
+    assert len({item.key for item in resolve_in_document({"body": body})}) == 1
+    body = [_span("الجيش السوري الحر", "ORG"), _span("الجيش السوري", "ORG", 40)]
+    assert len({item.key for item in resolve_in_document({"body": body})}) == 2
     # a listed name keeps its own page
     body = [_span("الأمم المتحدة للطفولة", "ORG"), _span("الأمم المتحدة", "ORG", 30)]
     assert len({item.key for item in resolve_in_document({"body": body})}) == 2
