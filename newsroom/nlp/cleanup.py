@@ -119,6 +119,8 @@ STATE_ORG_HEADS = _words(
 )
 # Words with ال that cannot be an organisation's adjective after a country's name.
 NOT_ADJECTIVES = _words("الذي التي الذين اللذين اللتين اللذان اللتان اللاتي") | TIME_WORDS
+# Adjectives of organisations' names that are not nisba-shaped (جيش سوريا الحر).
+NAME_ADJECTIVES = _words("الحر الحره الجديد الجديده الموحد الموحده الكبير الكبري")
 
 
 @cache
@@ -305,7 +307,8 @@ _WORD_AFTER_RE = regex.compile(r" (\p{L}+)")
 def _organisations_named_after_places(text: str, spans: list, span_type) -> list:
     """A country's name between an organisation's head and an adjective is an organisation's
     name (قوات سوريا الديمقراطية، لقوات سوريا الديمقراطية): the recogniser often marks the
-    country alone. Not without the adjective (قوات سوريا: the country's forces)."""
+    country alone. Not without the adjective (قوات سوريا: the country's forces), nor before a
+    noun (قصفت قوات روسيا المدينة: the country's forces and what they shelled)."""
     out: list = []
     for k, span in enumerate(spans):
         if span.kind == "LOC" and " " not in span.text:
@@ -326,8 +329,10 @@ def _organisations_named_after_places(text: str, spans: list, span_type) -> list
                 if (
                     head is not None
                     and adjective.startswith(ARTICLE)
-                    and len(adjective) >= 5
+                    and len(adjective) >= 4
                     and adjective not in NOT_ADJECTIVES
+                    # an adjective, not the object of a verb (قصفت قوات روسيا المدينة)
+                    and (adjective.endswith(("ي", "يه")) or adjective in NAME_ADJECTIVES)
                     and not is_nisba_of_place(adjective)
                     and entity_key(span.text) in place_keys()
                 ):

@@ -178,3 +178,5 @@ def test_a_country_between_an_organisation_s_head_and_an_adjective_is_an_organis
     assert _clean("قالت قوات سوريا إن الهجوم فشل.", "سوريا", "LOC") == [("سوريا", "LOC")]
     assert _clean("وصلت قوات سوريا التي انسحبت.", "سوريا", "LOC") == [("سوريا", "LOC")]
     assert _clean("قوات سوريا الإيرانية", "سوريا", "LOC") == [("سوريا", "LOC")]
+    assert _clean("قصفت قوات روسيا المدينة.", "روسيا", "LOC") == [("روسيا", "LOC")]
+    assert _clean("أعلن جيش سوريا الحر البيان.", "سوريا", "LOC") == [("جيش سوريا الحر", "ORG")]
