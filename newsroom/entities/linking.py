@@ -12,8 +12,8 @@ from django.db import connection
 from newsroom import nlp
 from newsroom.entities.models import Alias, ArticleEntity, Entity, LinkRule, Mention
 from newsroom.nlp import resolve
-from newsroom.nlp.cleanup import is_nisba_of_place, is_titled_key
-from newsroom.nlp.knowledge import is_given_name, is_name_unit
+from newsroom.nlp.cleanup import HEADS, is_nisba_of_place, is_titled_key
+from newsroom.nlp.knowledge import is_given_name, is_name_unit, place_keys
 
 # Fields in reading order: a name in the title counts as "before" one in the body.
 FIELD_ORDER = ("title", "body")
@@ -38,6 +38,11 @@ def resolve_in_document(
     Keys are resolution keys (``nlp.resolve``: spelling, spacing, patronymic chains, descriptor
     heads, the table of well-known names). Then, inside the article:
 
+    * one name has one kind (the kind most of its spans have; a one-word name that is the
+      surname of a person named in full is that person's);
+    * a person's name of several words joins a longer one with the same first and last words
+      (أحمد بن دغر: أحمد عبيد بن دغر), an organisation's the one longer name it begins or ends
+      (أتلتيكو: أتلتيكو مدريد);
     * an organisation's name without the country adjective it had elsewhere in the article
       (وزارة الصحة, وزارة الصحة السعودية) names the same organisation;
     * a one-word name in brackets right after an organisation's or event's longer name is its
@@ -54,6 +59,7 @@ def resolve_in_document(
     archive's evidence for articles that use it alone.
     """
     ordered = [(field, span) for field in FIELD_ORDER for span in spans_by_field.get(field, ())]
+    ordered = _one_kind_per_name(ordered)
     keys = [resolve.resolution_key(span.kind, span.norm) for _, span in ordered]
     full_names = [
         (i, keys[i].split(" "))
@@ -77,6 +83,14 @@ def resolve_in_document(
             kind, key, handle = ordered[before][1].kind, keys[before], key
         elif (kind, key) in national:
             key, handle = national[kind, key], key
+        elif kind in ("ORG", "MISC") and (longer := _longer_name(ordered, keys, i)) is not None:
+            key, handle = keys[longer], key
+        elif kind == "PERS" and " " in key and not is_short_name(key):
+            # أحمد بن دغر in an article that names أحمد عبيد بن دغر: the same person
+            found = [j for j, words in full_names if j != i and explains(key, " ".join(words))]
+            if found:
+                earlier = [j for j in found if j < i]
+                key, handle = keys[earlier[-1] if earlier else found[0]], key
         elif kind == "PERS" and (" " not in key or is_titled_key(key) or _is_patronym(key)):
             titled = is_titled_key(key)
             name = key.split(" ")[-1] if titled else key
@@ -98,7 +112,9 @@ def resolve_in_document(
 def explains(short: str, full: str) -> bool:
     """Whether the person keyed ``full`` can be the one a short name (key ``short``) stands
     for: a surname is its last name, never its father's (سلمان is not محمد بن سلمان); a titled
-    given name (الملك سلمان) its first."""
+    given name (الملك سلمان) its first; a name of several words the same name with middle
+    names left out (أحمد بن دغر: أحمد عبيد بن دغر; never a patronymic chain cut: محمد بن
+    سلمان is not محمد بن عبدالله بن سلمان, nor سيرغي سكريبال سيرغي ويوليا سكريبال)."""
     words = full.split(" ")
     if len(words) < 2:
         return False
@@ -106,7 +122,109 @@ def explains(short: str, full: str) -> bool:
         return words[0] == short.split(" ")[1]
     if _is_patronym(short):  # بن سلمان: محمد بن سلمان
         return len(words) >= 3 and words[-2:] == short.split(" ")
+    if " " in short:
+        parts = short.split(" ")
+        tail = len(parts) - 1
+        dropped = words[1:-tail]
+        return (
+            len(words) > len(parts)
+            and words[0] == parts[0]
+            and words[-tail:] == parts[1:]
+            and words[-tail - 1] not in resolve.PATRONYMIC
+            # a chain of fathers is cut only where the short name has none (عادل الجبير:
+            # عادل بن أحمد الجبير)
+            and not (
+                any(w in resolve.PATRONYMIC for w in parts)
+                and any(w in resolve.PATRONYMIC for w in dropped)
+            )
+            # nor is another person named beside him (سيرغي ويوليا سكريبال)
+            and not any(w.startswith("و") and not is_name_unit(w) for w in dropped)
+        )
     return nlp.entity_key(words[-1]) == short and words[-2] not in resolve.PATRONYMIC
+
+
+def _one_kind_per_name(
+    ordered: list[tuple[str, nlp.Span]],
+) -> list[tuple[str, nlp.Span]]:
+    """One name, one kind in an article: spans of one spelling marked with several kinds take
+    the kind most of them have (the first one's on a tie: أرسنال ORG three times, PERS once),
+    and a one-word name that is the surname of a person the article names in full is that
+    person's (سكريبال beside سيرغي سكريبال), unless it is a known place or a listed name."""
+    kinds: dict[str, list[str]] = {}
+    for _, span in ordered:
+        kinds.setdefault(span.norm, []).append(span.kind)
+    surnames = {
+        span.norm.split(" ")[-1]
+        for _, span in ordered
+        if span.kind == "PERS" and span.norm.count(" ") == 1 and not is_titled_key(span.norm)
+    }
+    wanted: dict[str, str] = {}
+    for norm, seen in kinds.items():
+        if " " not in norm and "PERS" not in seen and norm in surnames and not is_listed(norm):
+            wanted[norm] = "PERS"
+        elif len(set(seen)) > 1:
+            # on a tie a one-word name is rather not a person's (one word names nobody)
+            order = sorted(dict.fromkeys(seen), key=lambda k: " " not in norm and k == "PERS")
+            wanted[norm] = max(order, key=seen.count)
+    if not wanted:
+        return ordered
+    return [
+        (field, span if wanted.get(span.norm, span.kind) == span.kind else _with_kind(span, wanted))
+        for field, span in ordered
+    ]
+
+
+def _with_kind(span: nlp.Span, wanted: Mapping[str, str]) -> nlp.Span:
+    return nlp.Span(span.start, span.end, wanted[span.norm], span.text, span.norm)
+
+
+def is_listed(key: str) -> bool:
+    """A known place's or a listed name's key."""
+    return key in place_keys() or resolve.known_keys_any(key)
+
+
+def is_head(word: str) -> bool:
+    """An organisation's or place's head word, with or without the article (الجيش، وزارة)."""
+    bare = word[2:] if word.startswith("ال") else word
+    return bare in HEADS or "ال" + bare in HEADS or bare in resolve.ORG_HEADS
+
+
+def _longer_name(
+    ordered: Sequence[tuple[str, nlp.Span]], keys: Sequence[str], i: int
+) -> int | None:
+    """Index of the one longer organisation's name of the article that span ``i`` shortens:
+    its first or last words (أتلتيكو: أتلتيكو مدريد; سان جرمان: باريس سان جرمان) when it has a
+    word that is no ordinary word nor a head (not الاتحاد), or all of it but its last word when
+    it has two words or more and does not begin with a head (منظمة حظر الأسلحة; not الجيش
+    السوري). Never a listed name or place."""
+    kind, key = ordered[i][1].kind, keys[i]
+    words = key.split(" ")
+    if is_listed(key):
+        return None
+    n = len(words)
+    proper = any(resolve.is_proper_org_word(w) for w in words)
+    # A name of ordinary words cut before its last one (منظمة حظر الأسلحة: منظمة حظر الأسلحة
+    # الكيميائية), unless it begins with a head (الجيش السوري is not الجيش السوري الحر).
+    cut = n >= 2 and not is_head(words[0])
+    if not (proper or cut):
+        return None
+    found = {
+        keys[j]: j
+        for j, (_, span) in enumerate(ordered)
+        if span.kind == kind
+        and keys[j] != key
+        and (
+            (
+                proper
+                and keys[j].count(" ") >= n
+                and (keys[j].split(" ")[:n] == words or keys[j].split(" ")[-n:] == words)
+            )
+            or (cut and keys[j].count(" ") == n and keys[j].split(" ")[:n] == words)
+        )
+    }
+    if len(found) != 1:
+        return None
+    return next(iter(found.values()))
 
 
 def _is_patronym(key: str) -> bool:
@@ -319,14 +437,39 @@ def _resolve_pending(flat: list, decided: Mapping[int, int | None]) -> list:
     tagger took for a name). Names with a curation rule are left to it."""
     pending = {item.key for i, (_, item) in enumerate(flat) if item.pending and i not in decided}
     meant = archive_meanings(pending, kind="PERS") if pending else {}
+    unplaced = {
+        key for key in pending - set(meant) if not (is_titled_key(key) or is_name_unit(key))
+    }
+    elsewhere = _other_kinds(unplaced, kind="PERS")
     out = []
     for i, (article, item) in enumerate(flat):
         if item.pending and i not in decided:
             key = meant.get(item.key)
-            if key is None and not (is_titled_key(item.key) or is_name_unit(item.key)):
+            if key is None and item.key in elsewhere:
+                # أرسنال taken for a person once: the organisation the archive knows
+                item = Linked(item.field, item.span, elsewhere[item.key], item.key, item.doc_key)
+            elif key is None and not (is_titled_key(item.key) or is_name_unit(item.key)):
                 continue
-            item = Linked(item.field, item.span, item.kind, key or item.key, item.doc_key)
+            else:
+                item = Linked(item.field, item.span, item.kind, key or item.key, item.doc_key)
         out.append((article, item))
+    return out
+
+
+def _other_kinds(keys: Iterable[str], *, kind: str) -> dict[str, str]:
+    """For each key, the kind of the largest entity of another kind stored under it."""
+    keys = sorted(set(keys))
+    if not keys:
+        return {}
+    rows = (
+        Entity.objects.filter(key__in=keys, article_count__gt=0)
+        .exclude(kind=kind)
+        .order_by("key", "-article_count", "pk")
+        .values_list("key", "kind")
+    )
+    out: dict[str, str] = {}
+    for key, other in rows:
+        out.setdefault(key, other)
     return out
 
 

@@ -18,6 +18,11 @@ a background run (``ReannotationRun`` with scope *resolve*):
    رينزي / رنزي) and the same last letter are merged when each differing word is unknown as an
    Arabic name on one side at least, so that حسن and حسين, two Arabic names, stay two people.
    Names of one word are left alone, but for persons' surnames unknown as Arabic names.
+4. **Other evidence** (docs/resolution.md): a short name's two full names that differ by a given
+   name and its short form (جيم / جيمس ماتيس); a rare family name with and without middle names
+   (أحمد بن دغر / أحمد عبيد بن دغر); a place or organisation the evidence gives as a person's
+   surname (سكريبال); one name stored with several kinds, or in two words and in one
+   (بيونغ يانغ / بيونغيانغ).
 
 Editorial decisions stand: an entity an editor split off or marked "not the same" as another is
 never merged automatically, rules made by editors are kept, and an automatic merge leaves an
@@ -37,7 +42,9 @@ from django.utils.translation import ngettext
 from newsroom.entities import suggestions
 from newsroom.entities.linking import (
     dominant,
+    explains,
     handle_evidence,
+    is_listed,
     is_short_name,
     lock_entities,
     refresh_article_counts,
@@ -52,9 +59,11 @@ from newsroom.entities.models import (
     MergedEntity,
 )
 from newsroom.nlp import resolve
+from newsroom.nlp.cleanup import is_ordinary_word
 from newsroom.nlp.knowledge import is_given_name, is_name_unit
 
 Progress = Callable[[int, int], None]
+MERGE_ROUNDS = 3
 
 
 @dataclass
@@ -76,8 +85,14 @@ def resolve_archive(*, progress: Progress | None = None, batch: int = 2000) -> S
         _rekey(rows[start : start + batch], protected, summary)
         if progress:
             progress(min(start + batch, len(rows)), total)
-    _merge_by_evidence(protected, summary)
-    _merge_spelling_variants(protected, summary)
+    # A merge can make the evidence of another one (a page grown by a merge outweighs a smaller
+    # one of another kind): a few rounds, until one merges nothing.
+    for _ in range(MERGE_ROUNDS):
+        before = summary.merged
+        _merge_by_evidence(protected, summary)
+        _merge_spelling_variants(protected, summary)
+        if summary.merged == before:
+            break
     if progress:
         progress(total, total)
     if summary.merged:
@@ -158,26 +173,180 @@ def _merge_by_evidence(protected: set[int], summary: Summary) -> None:
     }
     by_kind: dict[str, dict[str, int]] = defaultdict(dict)
     for pk, (kind, key, _) in entities.items():
-        if kind != "PERS" or (is_short_name(key) and not is_given_name(key)):
+        if kind != "PERS" or not (" " not in key and is_given_name(key)):
             by_kind[kind][key] = pk
     merges: dict[int, int] = {}
+    # Short names the articles explained that have no page of their own (ماتيس joined جيمس
+    # ماتيس in every article naming it) still say which full names are one person.
+    handles = set(Mention.objects.exclude(handle="").values_list("handle", flat=True).distinct())
     for kind, keys in by_kind.items():
-        for key, by_entity in handle_evidence(keys, kind=kind).items():
+        asked = set(keys) | handles if kind == "PERS" else keys
+        for key, by_entity in handle_evidence(asked, kind=kind).items():
             best = dominant(by_entity)
-            if best is None:
+            if best is None and kind == "PERS":
+                best, other = _one_name_twice(by_entity)
+                if best is not None and other is not None:
+                    _add_merge(merges, protected, other[0], best[0])
+            if best is None or key not in keys:
                 continue
             pk, target = keys[key], best[0]
-            if pk == target or pk in protected or target in protected:
-                continue
-            if kind != "PERS" and entities[pk][2] > entities[target][2]:
-                pk, target = target, pk  # the better-known name of the two stays
-            merges[pk] = target
+            if kind == "PERS" and not is_short_name(key) and entities[pk][2] > entities[target][2]:
+                pk, target = target, pk  # دونالد ترامب stays, دونالد جيه ترامب joins it
+            elif kind != "PERS":
+                # A name of its own in most of its articles is not another's short name (حزب
+                # العمال, the British party, beside حزب العمال الكردستاني now and then).
+                if 2 * sum(by_entity.values()) < entities[pk][2]:
+                    continue
+                if entities[pk][2] > entities[target][2]:
+                    pk, target = target, pk  # the better-known name of the two stays
+            _add_merge(merges, protected, pk, target)
+    _merge_spacing_variants(entities, protected, merges)
+    _merge_rare_family_names(entities, protected, merges)
+    _merge_surnames_of_other_kinds(entities, by_kind, protected, merges)
+    _merge_kinds_of_one_name(entities, protected, merges)
     with transaction.atomic():
         lock_entities(exclusive=True)
         merge_automatically(_settle(merges), summary)
 
 
-VARIANT_KINDS = ("PERS", "ORG")
+def _merge_spacing_variants(
+    entities: Mapping[int, tuple[str, str, int]], protected: set[int], merges: dict[int, int]
+) -> None:
+    """A name of two words and the same written as one (بيونغ يانغ / بيونغيانغ, هونغ كونغ /
+    هونغكونغ) are one when the word is six letters or more and no ordinary word (كيماوي is not
+    كيم اوي): into the page with most articles, of the same kind or a person's (two unknown
+    words look like a person's name)."""
+    joined: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
+    for pk, (kind, key, count) in entities.items():
+        word = key.replace(" ", "")
+        if key.count(" ") <= 1 and len(word) >= 6 and not is_ordinary_word(word):
+            joined[word].append((count, pk, key, kind))
+    for members in joined.values():
+        if len({" " in key for _, _, key, _ in members}) < 2:
+            continue
+        members.sort(key=lambda m: (-m[0], m[1]))
+        _, target, _, kind = members[0]
+        for _, pk, _, other in members[1:]:
+            if other == kind or "PERS" in (kind, other):
+                _add_merge(merges, protected, pk, target)
+
+
+def _merge_rare_family_names(
+    entities: Mapping[int, tuple[str, str, int]], protected: set[int], merges: dict[int, int]
+) -> None:
+    """A person's name and the one longer name of the archive with the same first and last
+    words around middle names (أحمد بن دغر / أحمد عبيد بن دغر) are one person when the last
+    word is no known name unit (a rare family name; محمد علي and محمد أحمد علي are not)."""
+    by_ends: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
+    for pk, (kind, key, count) in entities.items():
+        words = key.split(" ")
+        if kind == "PERS" and len(words) >= 2 and not is_name_unit(words[-1]):
+            by_ends[words[0], words[-1]].append((count, pk, key))
+    for members in by_ends.values():
+        if len(members) < 2:
+            continue
+        for count, pk, key in members:
+            longer = [m for m in members if m[1] != pk and explains(key, m[2])]
+            if len(longer) == 1 and not any(explains(m[2], key) for m in members):
+                other_count, target, _ = longer[0]
+                if count > other_count:
+                    pk, target = target, pk
+                _add_merge(merges, protected, pk, target)
+
+
+def _add_merge(merges: dict[int, int], protected: set[int], pk: int, target: int) -> None:
+    if pk != target and pk not in protected and target not in protected and pk not in merges:
+        merges[pk] = target
+
+
+def _one_name_twice(
+    by_entity: Mapping[tuple[int, str], int],
+) -> tuple[tuple[int, str] | None, tuple[int, str] | None]:
+    """When a short name's evidence is split between two people whose names differ only by a
+    given name and its short form (جيمس ماتيس / جيم ماتيس, مايكل / مايك بومبيو): the one with
+    more evidence and the other, if the two hold enough of it together; else (None, None)."""
+    ranked = sorted(by_entity.items(), key=lambda kv: (-kv[1], kv[0][0]))
+    if len(ranked) < 2:
+        return None, None
+    (first, n1), (second, n2) = ranked[:2]
+    if not short_given_name(first[1], second[1]):
+        return None, None
+    joined = {first: n1 + n2, **dict(ranked[2:])}
+    if dominant(joined) is None:
+        return None, None
+    return first, second
+
+
+def short_given_name(a: str, b: str) -> bool:
+    """Two keys of one person's name written with a given name and its short form: the same
+    other words (two or more letters of surname), and one given name the start of the other
+    (جيم / جيمس, مايك / مايكل; never two names: حسن / حسين, عمر / عمرو)."""
+    wa, wb = a.split(" "), b.split(" ")
+    if len(wa) != len(wb) or len(wa) < 2 or wa[1:] != wb[1:] or wa[0] == wb[0]:
+        return False
+    short, long = sorted((wa[0], wb[0]), key=len)
+    return (
+        len(short) >= 2
+        and long.startswith(short)
+        and len(long) - len(short) <= 2
+        and not is_given_name(short)  # عمر / عمرو / عمران are names of their own
+    )
+
+
+def _merge_surnames_of_other_kinds(
+    entities: Mapping[int, tuple[str, str, int]],
+    by_kind: Mapping[str, Mapping[str, int]],
+    protected: set[int],
+    merges: dict[int, int],
+) -> None:
+    """A one-word place or organisation that the archive's articles explained as a person's
+    surname (سكريبال, marked a place where the article names no one) is that person, when the
+    evidence is at least half as large as its own page, and it is no known place or listed
+    name."""
+    words = {
+        key: pk
+        for kind, keys in by_kind.items()
+        if kind != "PERS"
+        for key, pk in keys.items()
+        if " " not in key and not is_listed(key) and pk not in merges
+    }
+    for key, by_entity in handle_evidence(words, kind="PERS").items():
+        best = dominant(by_entity)
+        pk = words[key]
+        if best is not None and 2 * sum(by_entity.values()) >= entities[pk][2]:
+            _add_merge(merges, protected, pk, best[0])
+
+
+# A name stored with several kinds merges into the kind most of its articles have when that
+# one has at least this many times the articles of the other.
+KIND_MAJORITY = 3
+
+
+def _merge_kinds_of_one_name(
+    entities: Mapping[int, tuple[str, str, int]], protected: set[int], merges: dict[int, int]
+) -> None:
+    """One name stored with several kinds (أرسنال as an organisation and, in a few articles, a
+    person; بيونغيانغ a place and an organisation): the smaller pages merge into the one with
+    most articles, when a person is one of them or the name is no ordinary word (الجزيرة the
+    channel and the region stay two), and it is no listed name."""
+    by_key: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for pk, (kind, key, count) in entities.items():
+        if pk not in merges:
+            by_key[key].append((count, pk, kind))
+    for key, members in by_key.items():
+        if len(members) < 2 or is_listed(key):
+            continue
+        members.sort(key=lambda m: (-m[0], m[1]))
+        count, target, kind = members[0]
+        ordinary = any(is_ordinary_word(w) for w in key.split(" "))
+        for other_count, pk, other_kind in members[1:]:
+            if count >= KIND_MAJORITY * max(other_count, 1) and (
+                "PERS" in (kind, other_kind) or not ordinary
+            ):
+                _add_merge(merges, protected, pk, target)
+
+
+VARIANT_KINDS = ("PERS", "ORG", "LOC")
 
 
 def spelling_variants(a: str, b: str) -> bool:
@@ -190,19 +359,27 @@ def spelling_variants(a: str, b: str) -> bool:
     for x, y in zip(wa, wb, strict=True):
         if x == y:
             continue
-        if min(len(x), len(y)) < 3 or x[-1] != y[-1] or consonants(x) != consonants(y):
+        if min(len(x), len(y)) < 3 or _letter(x[-1]) != _letter(y[-1]):
+            return False
+        if consonants(x) != consonants(y):
             return False
         if is_name_unit(x) and is_name_unit(y):
             return False
     return True
 
 
+# Foreign g is written غ or ج as well as ق or ك (هونغ كونغ / هونج كونج).
+_FOLDED = {**suggestions._CLASS_OF, "ج": suggestions._CLASS_OF["غ"]}
+
+
+def _letter(c: str) -> str:
+    return _FOLDED.get(c, c)
+
+
 def consonants(word: str) -> str:
     """A word's letters without the weak ones after the first, sound classes folded. Stricter
     than the suggestions' skeleton: doubled letters stay two (السناني is not الثاني)."""
-    return word[0] + "".join(
-        suggestions._CLASS_OF.get(c, c) for c in word[1:] if c not in suggestions.WEAK
-    )
+    return word[0] + "".join(_letter(c) for c in word[1:] if c not in suggestions.WEAK)
 
 
 def _merge_spelling_variants(protected: set[int], summary: Summary) -> None:

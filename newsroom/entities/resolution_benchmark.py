@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import regex
 from django.db import connection
@@ -373,14 +374,43 @@ def summarise(results: list[Result]) -> Summary:
     )
 
 
-def report_lines(results: list[Result], *, verbose: bool = False) -> Iterator[str]:
-    """The printed report: one line per real-world entity, the summary, and last the mean
-    coverage as ``resolution coverage 0.NNN``."""
-    yield (
-        f"{'entity':<30} {'kind':<4} {'articles':>8} {'coverage':>8} {'purity':>7} "
-        f"{'split':>5} {'found':>6}  best page"
-    )
-    for r in results:
+# A list is split in two halves by position: odd entries (1st, 3rd, …) are the development
+# half, whose per-entity results may guide work on the rules, even entries the report half,
+# read only in aggregate (docs/resolution.md).
+HALVES = ("dev", "report")
+_T = TypeVar("_T")
+
+
+def half(entries: list[_T], which: str) -> list[_T]:
+    """The entries of one half of a list: ``dev`` the odd ones, ``report`` the even ones."""
+    if which not in HALVES:
+        raise ValueError(f"half must be one of {', '.join(HALVES)}, not {which!r}")
+    return entries[HALVES.index(which) :: 2]
+
+
+def half_lines(results: list[Result]) -> Iterator[str]:
+    """One summary line per half of the list (results in the list's order)."""
+    for which in HALVES:
+        s = summarise(half(results, which))
+        yield (
+            f"{which} half ({s.measured} entities): mean coverage {s.mean_coverage:.3f}; "
+            f"mean purity {s.mean_purity:.3f}; best pages with purity < {PURITY_FLOOR}: "
+            f"{s.impure}; found {s.mean_found:.3f}"
+        )
+
+
+def report_lines(
+    results: list[Result], *, verbose: bool = False, halves: bool = False, entities: bool = True
+) -> Iterator[str]:
+    """The printed report: one line per real-world entity (unless ``entities`` is false), the
+    summary, the summary of each half of the list (``halves``), and last the mean coverage as
+    ``resolution coverage 0.NNN``."""
+    if entities:
+        yield (
+            f"{'entity':<30} {'kind':<4} {'articles':>8} {'coverage':>8} {'purity':>7} "
+            f"{'split':>5} {'found':>6}  best page"
+        )
+    for r in results if entities else ():
         head = f"{r.cluster.name:<30} {r.cluster.kind:<4} {r.articles:>8}"
         if not r.articles:
             yield f"{head}  not named in the corpus"
@@ -416,4 +446,6 @@ def report_lines(results: list[Result], *, verbose: bool = False) -> Iterator[st
         f"{s.measured} of {s.listed} real-world entities named in the corpus; "
         f"mean purity {s.mean_purity:.3f}; best pages with purity < {PURITY_FLOOR}: {s.impure}"
     )
+    if halves:
+        yield from half_lines(results)
     yield f"resolution coverage {s.mean_coverage:.3f}"

@@ -19,6 +19,10 @@ Applied to every backend's spans (``backends``) before they are linked:
   a person's name is a place of its own (عبدالعزيز بجدة → عبدالعزيز + جدة).
 * **Never marked**: God, religions, currencies (الله، الإسلام، الدولار، ريال …), and one-word
   nationality adjectives of known places (الإيرانية، السعوديين).
+* **Ordinary words** come off a person's name: before it (محامي برونسون → برونسون), and after it
+  with the article, or a day or month (أفيغدور ليبرمان الخميس → أفيغدور ليبرمان).
+* **Organisations named after a country**: a country's name between a head and an adjective is
+  the organisation's (لقوات سوريا الديمقراطية → قوات سوريا الديمقراطية).
 """
 
 from __future__ import annotations
@@ -91,6 +95,32 @@ NEVER = _words(
     """
 )
 _NISBA_RE = regex.compile("(?:يه|يون|يين|يان|يتان|يتين|ي)$")
+# Words after a name that say when, not who (أفيغدور ليبرمان الخميس).
+TIME_WORDS = _words(
+    """
+    السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه امس اليوم غدا الان صباح مساء
+    يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر
+    """
+)
+# Words that end a person's name although they are ordinary words too (عبد الله الثاني، جورج
+# بوش الابن).
+NAME_ENDINGS = _words(
+    """
+    الاول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر الابن الاب الاكبر
+    الاصغر الكبير الصغير جونيور الاول
+    """
+)
+# Heads of an organisation that may be named after a country (قوات سوريا الديمقراطية، جيش
+# لبنان الجنوبي): the recogniser often marks the country alone.
+STATE_ORG_HEADS = _words(
+    """
+    قوات جيش حزب جبهه حركه تحالف ائتلاف تيار كتائب لواء مجلس اتحاد منظمه هيئه جماعه
+    """
+)
+# Words with ال that cannot be an organisation's adjective after a country's name.
+NOT_ADJECTIVES = _words("الذي التي الذين اللذين اللتين اللذان اللتان اللاتي") | TIME_WORDS
+# Adjectives of organisations' names that are not nisba-shaped (جيش سوريا الحر).
+NAME_ADJECTIVES = _words("الحر الحره الجديد الجديده الموحد الموحده الكبير الكبري")
 
 
 @cache
@@ -132,21 +162,56 @@ def _bare(tok: Token) -> str:
 
 
 @lru_cache(maxsize=100_000)
-def _strip_proclitic(norm: str) -> tuple[int, str]:
-    """(characters to strip, rest) for a first word that carries a proclitic before a known name."""
+def _strip_proclitic(norm: str, whole: str = "") -> tuple[int, str]:
+    """(characters to strip, rest) for a first word that carries a proclitic before a known name.
+    ``whole``: the name the word begins, when it has more words; a name known as written keeps
+    its first letter (بيونغ يانغ is a place, يونغ another)."""
     analyses = clitic_analyses(norm)
     if len(analyses) == 1 or norm in HEADS or is_known_name(norm) or is_given_name(norm):
         return 0, norm
+    if whole and (entity_key(whole) in place_keys() or entity_key(whole) in _known_spellings()):
+        return 0, norm
+    # A place's name as a first word: the rest of a longer name must be its adjectives
+    # (ببيروت الشرقية), else the place is another one (بيونغ يانغ: not ب + يونغ).
+    place_ok = all(w.startswith(ARTICLE) for w in whole.split(" ")[1:])
     for form, n in analyses[1:]:
         key = entity_key(form)
         if (
             form in HEADS
             or key in _known_spellings()
-            or (len(form) >= 4 and key in place_keys())
+            or (place_ok and len(form) >= 4 and key in place_keys())
+            # a place of three letters (وحمص), when the whole word is no ordinary word
+            or (place_ok and len(form) == 3 and key in place_keys() and norm not in _common())
             or (n == 1 and is_given_name(form))
         ):
             return n, form
     return 0, norm
+
+
+def is_ordinary_word(norm: str) -> bool:
+    """A normalised word of the gazetteer's list of ordinary words (الجيش، الأهلي، العرب)."""
+    return norm in _common()
+
+
+@cache
+def _common() -> frozenset[str]:
+    """Ordinary words of the corpora (the gazetteer's list), normalised."""
+    from .gazetteer import default_gazetteer
+
+    return frozenset(default_gazetteer().common)
+
+
+def _is_ordinary(tok: Token) -> bool:
+    """A word that is no part of a person's name: an ordinary word of four letters or more that
+    is neither a name unit, a title, a particle nor a listed name (محامي، إنجاز، المسماة; not
+    جون، الأسد، أبو)."""
+    norm = tok.norm
+    if norm in NAME_PARTICLES or norm in NAME_ENDINGS or norm in TITLES:
+        return False
+    if is_name_unit(norm) or is_given_name(norm) or entity_key(norm) in _known_spellings():
+        return False
+    # Short words of the list are often foreign given names too (ليل، ريد، كوك).
+    return len(norm) >= 4 and norm in _common()
 
 
 @cache
@@ -220,6 +285,7 @@ def clean_spans(text: str, spans: Sequence) -> list:
                 key = titled_key(title, key)
             if key:
                 out.append(Span(start, end, kind, name, key))
+    out = _organisations_named_after_places(text, out, Span)
     return _with_known_short_forms(text, _named_after(text, out, Span), Span)
 
 
@@ -232,6 +298,50 @@ def _is_place_after_preposition(norm: str) -> bool:
         for form, n in clitic_analyses(norm)
         if norm[0] in "بل"
     )
+
+
+_WORD_BEFORE_RE = regex.compile(r"(\p{L}+) $")
+_WORD_AFTER_RE = regex.compile(r" (\p{L}+)")
+
+
+def _organisations_named_after_places(text: str, spans: list, span_type) -> list:
+    """A country's name between an organisation's head and an adjective is an organisation's
+    name (قوات سوريا الديمقراطية، لقوات سوريا الديمقراطية): the recogniser often marks the
+    country alone. Not without the adjective (قوات سوريا: the country's forces), nor before a
+    noun (قصفت قوات روسيا المدينة: the country's forces and what they shelled)."""
+    out: list = []
+    for k, span in enumerate(spans):
+        if span.kind == "LOC" and " " not in span.text:
+            before = _WORD_BEFORE_RE.search(text, max(0, span.start - 40), span.start)
+            after = _WORD_AFTER_RE.match(text, span.end)
+            taken_before = out[-1].end if out else 0
+            taken_after = spans[k + 1].start if k + 1 < len(spans) else len(text)
+            if before and after and before.start() >= taken_before and after.end() <= taken_after:
+                head = next(
+                    (
+                        n
+                        for form, n in clitic_analyses(normalize_letters(before.group(1)))
+                        if form in STATE_ORG_HEADS
+                    ),
+                    None,
+                )
+                adjective = normalize_letters(after.group(1))
+                if (
+                    head is not None
+                    and adjective.startswith(ARTICLE)
+                    and len(adjective) >= 4
+                    and adjective not in NOT_ADJECTIVES
+                    # an adjective, not the object of a verb (قصفت قوات روسيا المدينة)
+                    and (adjective.endswith(("ي", "يه")) or adjective in NAME_ADJECTIVES)
+                    and not is_nisba_of_place(adjective)
+                    and entity_key(span.text) in place_keys()
+                ):
+                    start = before.start() + source_offset(before.group(1), head)
+                    name = text[start : after.end()]
+                    out.append(span_type(start, after.end(), "ORG", name, entity_key(name)))
+                    continue
+        out.append(span)
+    return out
 
 
 # The title in a name of an organisation or a place named after a person (جامعة الملك عبدالعزيز،
@@ -348,10 +458,24 @@ def _clean_piece(
                 i += 1  # السوري in الرئيس السوري بشار الأسد (never نوري, تركي: given names)
             else:
                 break
-        # Only titles come off the end: nisba surnames (البغدادي، المصري) are names.
-        while j > i and _bare(toks[j - 1]) in END_TITLES:
-            if j - 2 >= i and toks[j - 2].norm in NAME_PARTICLES:
-                break  # آل الشيخ, أبو الأمير: part of a family name
+        # Ordinary words before the name (محامي برونسون، تسميم سكريبال، إنجاز لويس سواريز).
+        while j - i > 1 and _is_ordinary(toks[i]):
+            i += 1
+        # Only titles, times and ordinary words with ال come off the end: nisba surnames
+        # (البغدادي، المصري) and name units are names.
+        while j > i:
+            last = toks[j - 1]
+            if _bare(last) in END_TITLES:
+                if j - 2 >= i and toks[j - 2].norm in NAME_PARTICLES:
+                    break  # آل الشيخ, أبو الأمير: part of a family name
+            elif not (
+                j - i > 1
+                and (
+                    last.norm in TIME_WORDS
+                    or (last.norm.startswith(ARTICLE) and _is_ordinary(last))
+                )
+            ):
+                break
             j -= 1
     elif j - i > 1 and toks[i].norm in DESCRIPTORS:
         i += 1
@@ -362,7 +486,8 @@ def _clean_piece(
     if _bare(toks[i]) in NEVER and kind == "MISC":
         return None  # الدولار الأمريكي, الريال السعودي
     first = toks[i]
-    strip, _ = _strip_proclitic(first.norm) if strip_proclitic else (0, first.norm)
+    whole = " ".join(t.norm for t in toks[i:j]) if j - i > 1 else ""
+    strip, _ = _strip_proclitic(first.norm, whole) if strip_proclitic else (0, first.norm)
     start = first.start + source_offset(first.text, strip) if strip else first.start
     if not (j - i == 1 and title and is_given_name(toks[i].norm)):
         title = ""

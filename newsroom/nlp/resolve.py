@@ -6,7 +6,8 @@ shipped table of well-known names (``knowledge.known_entities``):
 
 * compounds written with or without a space are one word: عبد الله / عبدالله, أبو ظبي / أبوظبي;
 * a person's patronymic chain is cut after the father's name: محمد بن نايف بن عبد العزيز آل سعود
-  and محمد بن نايف are one person (two people share given name and father's name too rarely to
+  and محمد بن نايف are one person; a father's name before a family name comes off (عادل بن
+  أحمد الجبير → عادل الجبير) (two people share given name and father's name too rarely to
   matter in news; محمد بن سلمان and سلمان بن عبد العزيز stay two);
 * an organisation's descriptor heads come off (تنظيم داعش، جماعة الحوثي، حركة حماس، منظمة أوبك،
   وكالة أنباء سبوتنيك، صحيفة نيويورك تايمز → داعش، الحوثي، حماس، أوبك، سبوتنيك، نيويورك تايمز)
@@ -33,6 +34,9 @@ ORG_HEADS = frozenset(
 LOC_HEADS = frozenset(
     {"مدينه", "محافظه", "منطقه", "دوله", "مملكه", "سلطنه", "ولايه", "اماره", "بلده", "قريه"}
 )
+# Heads that come off a place's name only before a name (إقليم كردستان، شبه جزيرة القرم), not
+# before an adjective or an ordinary word (شبه جزيرة العرب، إقليم الشمال).
+NAME_LOC_HEADS = (("شبه", "جزيره"), ("جزيره",), ("اقليم",))
 
 
 def _drop_article(words: list[str]) -> list[str]:
@@ -71,6 +75,11 @@ def structural_key(kind: str, key: str) -> str:
     if kind == "PERS":
         for i, word in enumerate(words):
             if i >= 1 and word in PATRONYMIC and i + 1 < len(words):
+                if len(words) == i + 3 and words[i + 2] not in PATRONYMIC and words[i + 2] != "ال":
+                    # a father's name before a family name (عادل بن أحمد الجبير): the name
+                    # and the family name, as the news writes it (عادل الجبير)
+                    words = [*words[:i], words[i + 2]]
+                    break
                 words = words[: i + 2]
                 if words[i] == "ابن":
                     words[i] = "بن"
@@ -78,11 +87,51 @@ def structural_key(kind: str, key: str) -> str:
     elif kind in ("ORG", "MISC"):
         while len(words) >= 2 and words[0] in ORG_HEADS:
             words = _drop_article(words[1:])
+        if _national_adjective_of_a_name(words):
+            words = words[:-1]  # بنفيكا البرتغالي, حزب الله اللبناني
         words = [_org_word(w) for w in words]
         words = _drop_article(words)
     elif kind == "LOC" and len(words) >= 2 and words[0] in LOC_HEADS:
         words = _drop_article(words[1:])
+    elif kind == "LOC":
+        for head in NAME_LOC_HEADS:
+            rest = words[len(head) :]
+            if tuple(words[: len(head)]) == head and rest and _is_proper(rest[0]):
+                words = _drop_article(rest)
+                break
     return " ".join(words)
+
+
+def _is_proper(word: str) -> bool:
+    """A word that is no ordinary word nor a nationality adjective (كردستان، القرم; not
+    العرب، الشمال، العربيه)."""
+    from .cleanup import is_nisba_of_place
+
+    return not _is_ordinary(word) and not is_nisba_of_place(word)
+
+
+def _is_ordinary(word: str) -> bool:
+    """An ordinary word, with or without the article (keys drop the first word's)."""
+    from .cleanup import is_ordinary_word
+
+    bare = word[2:] if word.startswith(ARTICLE) else word
+    return is_ordinary_word(bare) or is_ordinary_word(ARTICLE + bare)
+
+
+def _national_adjective_of_a_name(words: Sequence[str]) -> bool:
+    """An organisation's name ending in the adjective of a country after a name that is no
+    ordinary phrase nor a head (بنفيكا البرتغالي، الترجي التونسي، أرامكو السعودية; not الجيش
+    اللبناني، الأهلي المصري، وزارة الصحة السعودية: those words name other organisations of
+    other countries)."""
+    from .cleanup import HEADS, is_nisba_of_place
+
+    if len(words) < 2 or not words[-1].startswith(ARTICLE) or not is_nisba_of_place(words[-1]):
+        return False
+    rest = words[:-1]
+    first = rest[0][2:] if rest[0].startswith(ARTICLE) else rest[0]
+    if first in HEADS or ARTICLE + first in HEADS:
+        return False
+    return any(not _is_ordinary(w) for w in rest) and not any(is_nisba_of_place(w) for w in rest)
 
 
 @cache
@@ -104,6 +153,27 @@ def resolution_key(kind: str, key: str) -> str:
     key = structural_key(kind, key)
     known = known_keys().get((kind, key))
     return known[0] if known else key
+
+
+@cache
+def _known_any() -> frozenset[str]:
+    return frozenset(key for _, key in known_keys())
+
+
+def known_keys_any(key: str) -> bool:
+    """Whether the key is a listed spelling's, of any kind."""
+    return key in _known_any() or structural_key("ORG", key) in _known_any()
+
+
+def is_proper_org_word(word: str) -> bool:
+    """A word of an organisation's name that may stand for it: no head, no ordinary word, no
+    nationality adjective (أتلتيكو، جرمان; not وزاره، الاتحاد، الخارجيه)."""
+    from .cleanup import HEADS
+
+    bare = word[2:] if word.startswith(ARTICLE) else word
+    if bare in HEADS or ARTICLE + bare in HEADS or bare in ORG_HEADS:
+        return False
+    return _is_proper(word)
 
 
 def known_name(kind: str, key: str) -> str | None:

@@ -42,6 +42,55 @@ def test_a_surname_alone_joins_the_full_name_before_it():
     assert [item.pending for item in linked] == [False, False, True]
 
 
+def test_a_name_without_its_middle_name_joins_the_full_one_in_its_article():
+    body = [_span("أحمد عبيد بن دغر", "PERS"), _span("أحمد بن دغر", "PERS", 40)]
+    linked = resolve_in_document({"title": [], "body": body})
+    assert {item.key for item in linked} == {entity_key("أحمد عبيد بن دغر")}
+    assert linked[1].handle == entity_key("أحمد بن دغر")
+    # two people sharing a first name and a surname, one of them with a father's name
+    body = [_span("محمد بن عبدالله بن سلمان", "PERS"), _span("محمد بن سلمان", "PERS", 40)]
+    assert len({item.key for item in resolve_in_document({"body": body})}) == 2
+    # a father's name left out where the short name has none
+    body = [_span("عادل بن أحمد الجبير", "PERS"), _span("عادل الجبير", "PERS", 40)]
+    assert len({item.key for item in resolve_in_document({"body": body})}) == 1
+    # two people sharing a surname, named together
+    body = [_span("سيرغي ويوليا سكريبال", "PERS"), _span("سيرغي سكريبال", "PERS", 40)]
+    assert len({item.key for item in resolve_in_document({"body": body})}) == 2
+
+
+def test_one_name_has_one_kind_in_an_article():
+    body = [_span("أرسنال", "ORG"), _span("أرسنال", "PERS", 20), _span("أرسنال", "ORG", 40)]
+    assert {item.kind for item in resolve_in_document({"body": body})} == {"ORG"}
+    # on a tie, a one-word name is not a person's
+    body = [_span("أرسنال", "PERS"), _span("أرسنال", "ORG", 20)]
+    assert {item.kind for item in resolve_in_document({"body": body})} == {"ORG"}
+    # a surname marked a place beside the person's full name is the person
+    body = [_span("سيرغي سكريبال", "PERS"), _span("سكريبال", "LOC", 30)]
+    assert [(i.kind, i.key) for i in resolve_in_document({"body": body})] == [
+        ("PERS", entity_key("سيرغي سكريبال"))
+    ] * 2
+    # a known place stays a place beside a person named after it
+    body = [_span("علي جدة", "PERS"), _span("جدة", "LOC", 30)]
+    assert [i.kind for i in resolve_in_document({"body": body})] == ["PERS", "LOC"]
+
+
+def test_a_short_organisation_name_joins_the_one_longer_name_it_begins_or_ends():
+    body = [_span("أتلتيكو مدريد", "ORG"), _span("أتلتيكو", "ORG", 30)]
+    linked = resolve_in_document({"body": body})
+    assert {item.key for item in linked} == {linked[0].key}
+    body = [_span("باريس سان جرمان", "ORG"), _span("سان جرمان", "ORG", 30)]
+    linked = resolve_in_document({"body": body})
+    assert linked[1].key == linked[0].key and linked[1].handle == entity_key("سان جرمان")
+    # a name cut before its last word, but not one beginning with a head
+    body = [_span("منظمة حظر الأسلحة الكيميائية", "ORG"), _span("منظمة حظر الأسلحة", "ORG", 40)]
+    assert len({item.key for item in resolve_in_document({"body": body})}) == 1
+    body = [_span("الجيش السوري الحر", "ORG"), _span("الجيش السوري", "ORG", 40)]
+    assert len({item.key for item in resolve_in_document({"body": body})}) == 2
+    # a listed name keeps its own page
+    body = [_span("الأمم المتحدة للطفولة", "ORG"), _span("الأمم المتحدة", "ORG", 30)]
+    assert len({item.key for item in resolve_in_document({"body": body})}) == 2
+
+
 def test_a_surname_joins_in_the_database_too(make_article):
     article = make_article(
         title="ذكرى مقتل قاسم سليماني",

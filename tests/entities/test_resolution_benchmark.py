@@ -18,6 +18,7 @@ from newsroom.entities.models import ArticleEntity, Entity
 from newsroom.nlp import entity_key
 
 CLUSTERS_FILE = Path(__file__).resolve().parents[2] / "docs" / "resolution-clusters.tsv"
+UNLISTED_FILE = CLUSTERS_FILE.with_name("resolution-clusters-unlisted.tsv")
 
 
 def cluster(name: str, *forms: str, kind: str = "LOC", excluded: tuple[str, ...] = ()):
@@ -134,6 +135,23 @@ def test_the_committed_list_is_large_and_balanced():
     ]
 
 
+def test_the_unlisted_list_names_none_of_the_table_and_splits_into_alike_halves():
+    from newsroom.nlp.knowledge import known_entities
+
+    clusters = rb.read_clusters(UNLISTED_FILE)
+    assert len(clusters) >= 60
+    table = {entity_key(s) for e in known_entities() for s in e.spellings}
+    assert not [f for c in clusters for f in c.forms if entity_key(f) in table]
+    main = {entity_key(f) for c in rb.read_clusters(CLUSTERS_FILE) for f in c.forms}
+    assert not [f for c in clusters for f in c.forms if entity_key(f) in main]
+    dev, report = rb.half(clusters, "dev"), rb.half(clusters, "report")
+    assert dev[:2] == [clusters[0], clusters[2]] and report[:2] == [clusters[1], clusters[3]]
+    for kind in ("PERS", "ORG", "LOC"):
+        assert abs(sum(c.kind == kind for c in dev) - sum(c.kind == kind for c in report)) <= 1
+    with pytest.raises(ValueError):
+        rb.half(clusters, "test")
+
+
 # Arithmetic ----------------------------------------------------------------------------------
 
 
@@ -159,6 +177,26 @@ def test_report_prints_coverage_purity_and_the_mean_coverage_last():
     )
     assert lines[-4].endswith("alone can reach): mean 0.500")  # (4/4 + 0/2) / 2
     assert lines[-1] == "resolution coverage 0.875"  # (0.75 + 1.0) / 2
+
+
+def test_the_report_can_summarise_each_half_before_the_last_line():
+    results = [
+        rb.Result(cluster(name), 4, [rb.Page(n, name, "LOC", shared, size)], split=1, found=4)
+        for n, (name, shared, size) in enumerate(
+            [("بغداد", 4, 4), ("طهران", 2, 4), ("دمشق", 3, 3), ("كابول", 1, 4)]
+        )
+    ]
+    lines = list(rb.report_lines(results, halves=True, entities=False))
+    assert lines[-3] == (
+        "dev half (2 entities): mean coverage 0.875; mean purity 1.000; "
+        "best pages with purity < 0.75: 0; found 1.000"
+    )
+    assert lines[-2] == (
+        "report half (2 entities): mean coverage 0.375; mean purity 0.375; "
+        "best pages with purity < 0.75: 2; found 1.000"
+    )
+    assert lines[-1] == "resolution coverage 0.625"
+    assert not [line for line in lines if line.startswith("بغداد")]  # summaries only
 
 
 def test_the_best_page_is_the_one_closest_to_its_articles_not_the_country_named_with_it():
@@ -308,3 +346,28 @@ def test_the_command_refuses_a_bad_clusters_file_and_an_empty_database_to_reuse(
     good.write_text("LOC\tبغداد\tبغداد\n", encoding="utf-8")
     with pytest.raises(CommandError, match="holds no articles"):
         run("--corpus", str(corpus), "--clusters", str(good), "--reuse")
+
+
+@pytest.mark.django_db
+def test_the_command_measures_one_half_of_the_list_or_summarises_both(corpus, clusters):
+    run("--corpus", str(corpus), "--clusters", str(clusters), "--jobs", "1")
+    out = run("--corpus", str(corpus), "--clusters", str(clusters), "--reuse", "--only", "dev")
+    assert "2 real-world entities" in out  # قاسم سليماني and طهران, the odd entries
+    assert entity_line(out, SLEIMANI) and entity_line(out, "طهران")
+    assert "بغداد " not in out
+    out = run("--corpus", str(corpus), "--clusters", str(clusters), "--reuse", "--halves")
+    *_, dev, report, last = out.splitlines()
+    assert dev.startswith("dev half (2 entities): mean coverage ")
+    assert report.startswith("report half (1 entities): mean coverage ")  # كابول is not named
+    assert last.startswith("resolution coverage ")
+    out = run(
+        "--corpus",
+        str(corpus),
+        "--clusters",
+        str(clusters),
+        "--reuse",
+        "--only",
+        "report",
+        "--summary",
+    )
+    assert "بغداد " not in out and out.splitlines()[-1].startswith("resolution coverage ")

@@ -139,3 +139,44 @@ def test_an_organisation_named_after_a_person_is_one_name():
 def test_a_name_ending_like_a_place_after_a_preposition_stays_whole():
     assert _clean("قال أبو بكر البغدادي إن…", "أبو بكر", "PERS") == [("أبو بكر", "PERS")]
     assert _clean("قال الرئيس بشار الأسد إن…", "بشار الأسد", "PERS") == [("بشار الأسد", "PERS")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("قال محامي برونسون إن القضية سياسية.", "محامي برونسون", "برونسون"),
+        ("وأكد إنجاز لويس سواريز ذلك.", "إنجاز لويس سواريز", "لويس سواريز"),
+        ("التقى أفيغدور ليبرمان الخميس الوفد.", "أفيغدور ليبرمان الخميس", "أفيغدور ليبرمان"),
+        ("وصف جيمس ماتيس المسماة الخطة.", "جيمس ماتيس المسماة", "جيمس ماتيس"),
+        # names that are ordinary words too stay whole
+        ("قال الملك عبد الله الثاني إن…", "عبد الله الثاني", "عبد الله الثاني"),
+        ("كتب سلمان العودة مقالا.", "سلمان العودة", "سلمان العودة"),
+        ("قال بشار الأسد إن…", "بشار الأسد", "بشار الأسد"),
+        ("قال جورج بوش الابن إن…", "جورج بوش الابن", "جورج بوش الابن"),
+    ],
+)
+def test_ordinary_words_and_times_come_off_a_persons_name(text, name, expected):
+    assert _clean(text, name, "PERS") == [(expected, "PERS")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("وصل الوفد إلى بيونغ يانغ أمس.", "بيونغ يانغ", "بيونغ يانغ"),  # not ب + يونغ
+        ("قصفت الطائرات وحمص.", "وحمص", "حمص"),  # a place of three letters
+        ("وصل ببيروت الشرقية.", "ببيروت الشرقية", "بيروت الشرقية"),
+    ],
+)
+def test_a_proclitic_comes_off_a_place_only_where_the_name_is_known(text, name, expected):
+    assert _clean(text, name, "LOC") == [(expected, "LOC")]
+
+
+def test_a_country_between_an_organisation_s_head_and_an_adjective_is_an_organisation():
+    text = "هاجموا مواقع تابعة لقوات سوريا الديمقراطية المدعومة أمريكيا."
+    assert _clean(text, "سوريا", "LOC") == [("قوات سوريا الديمقراطية", "ORG")]
+    # the country's forces, the country alone
+    assert _clean("قالت قوات سوريا إن الهجوم فشل.", "سوريا", "LOC") == [("سوريا", "LOC")]
+    assert _clean("وصلت قوات سوريا التي انسحبت.", "سوريا", "LOC") == [("سوريا", "LOC")]
+    assert _clean("قوات سوريا الإيرانية", "سوريا", "LOC") == [("سوريا", "LOC")]
+    assert _clean("قصفت قوات روسيا المدينة.", "روسيا", "LOC") == [("روسيا", "LOC")]
+    assert _clean("أعلن جيش سوريا الحر البيان.", "سوريا", "LOC") == [("جيش سوريا الحر", "ORG")]

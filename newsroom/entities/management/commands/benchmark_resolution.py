@@ -55,6 +55,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--verbose", action="store_true", help="show the three best pages of each entity"
         )
+        parser.add_argument(
+            "--only",
+            choices=rb.HALVES,
+            help="measure one half of the list: dev (odd entries) or report (even entries)",
+        )
+        parser.add_argument(
+            "--halves",
+            action="store_true",
+            help="also print the summary of each half (dev: odd entries, report: even entries)",
+        )
+        parser.add_argument(
+            "--summary",
+            action="store_true",
+            help="print the summaries only, no line per entity (for a report half)",
+        )
 
     def handle(self, *args, **options) -> None:
         name = benchmark_database("benchmark_resolution")
@@ -62,6 +77,8 @@ class Command(BaseCommand):
             clusters = rb.read_clusters(options["clusters"])
         except rb.ClustersError as exc:
             raise CommandError(str(exc)) from exc
+        if options["only"]:
+            clusters = rb.half(clusters, options["only"])
         self.stdout.write(f"database: {name}; {len(clusters)} real-world entities")
         if options["reuse"]:
             if not Article.objects.exists():
@@ -82,7 +99,13 @@ class Command(BaseCommand):
             f"measured {Article.objects.count()} articles, {Entity.objects.count()} entities "
             f"in {time.monotonic() - started:.1f} s"
         )
-        for line in rb.report_lines(results, verbose=options["verbose"]):
+        lines = rb.report_lines(
+            results,
+            verbose=options["verbose"],
+            halves=options["halves"],
+            entities=not options["summary"],
+        )
+        for line in lines:
             self.stdout.write(line)
 
     def _import(self, corpus: Path, limit: int | None, jobs: int) -> None:
