@@ -53,8 +53,13 @@ from ..text import (
     tokenize,
     tokenize_norm,
 )
-from .features import norm_word, strip_variants
+from .features import norm_word as _norm_word
+from .features import strip_variants as _strip_variants
 from .model import Tagger, default_tagger
+
+# The rules ask for the same words' spellings and proclitic readings many times an article.
+norm_word = lru_cache(maxsize=200_000)(_norm_word)
+strip_variants = lru_cache(maxsize=200_000)(_strip_variants)
 
 KINDS = frozenset({"PERS", "ORG", "LOC", "MISC"})
 # A proclitic is taken off on frequency evidence alone when the rest of the token is at least
@@ -553,14 +558,17 @@ def clubs() -> dict[tuple[str, ...], str]:
 CLUB_LIST_MIN = 3
 
 
-def club_spans(toks: Sequence[Token], tagger, names, sport: bool | None = None) -> list[_Span]:
+def club_spans(
+    toks: Sequence[Token], tagger, names, sport: bool | None = None, cue: bool | None = None
+) -> list[_Span]:
     """Spans of the clubs and stadiums of data/clubs.txt (the first word with or without a
     proclitic: والفيصلي، لبرشلونة), longest first, in an article about football (`sport`; by
     default: in a sentence with a football cue word); none elsewhere (النصر، الاتحاد are common
     words, روما a city). A one-word name that is a frequent word needs a cue word in its own
     sentence or CLUB_LIST_MIN clubs in it, and is no club when a definite adjective follows it
     (الوحدة الوطنية)."""
-    cue = about_sport(toks)
+    if cue is None:
+        cue = about_sport(toks)
     if not (cue if sport is None else sport):
         return []
     known = clubs()
@@ -719,6 +727,7 @@ def sentence_spans(
     tagger: Tagger,
     names: Gazetteer,
     sport: bool | None = None,
+    cue: bool | None = None,
 ) -> list[_Span]:
     spans = merge(_model_spans(toks, tags, tagger, names), _core_spans(toks, names))
     if ORG_RULE:
@@ -726,7 +735,7 @@ def sentence_spans(
     if EVENT_RULE:
         spans = with_events(spans, event_spans(toks, spans, tagger, names))
     if CLUB_RULE:
-        spans = with_clubs(spans, club_spans(toks, tagger, names, sport))
+        spans = with_clubs(spans, club_spans(toks, tagger, names, sport, cue))
     if PLACE_RULE:
         spans = sorted([*spans, *place_spans(toks, spans, tagger, names)])
     return spans
@@ -812,8 +821,12 @@ def document_spans(
     """
     if not DOCUMENT_RULE:
         return [(toks, sentence_spans(toks, tg, tagger, names)) for toks, tg in doc]
-    sport = any(about_sport(toks) for toks, _ in doc)
-    found = [(toks, sentence_spans(toks, tg, tagger, names, sport)) for toks, tg in doc]
+    cues = [about_sport(toks) for toks, _ in doc]
+    sport = any(cues)
+    found = [
+        (toks, sentence_spans(toks, tg, tagger, names, sport, cue))
+        for (toks, tg), cue in zip(doc, cues, strict=True)
+    ]
     votes: dict[tuple[str, ...], Counter[str]] = {}
     for toks, spans in found:
         for s in spans:
@@ -826,10 +839,14 @@ def document_spans(
     for form, kind in list(kinds.items()):
         if kind == "PERS" and (surname := _surname(form)) is not None:
             kinds.setdefault(surname, "PERS")
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for form, kind in kinds.items():
+        if _worth_propagating(form, kind, tagger, names):
+            by_first.setdefault(form[0], []).append(form)
     out = []
     for toks, spans in found:
         spans = [s._replace(kind=kinds[f]) if (f := _form(toks, s)) in kinds else s for s in spans]
-        out.append((toks, _propagated(toks, spans, kinds, tagger, names)))
+        out.append((toks, _propagated(toks, spans, kinds, by_first) if by_first else spans))
     return out
 
 
@@ -867,16 +884,10 @@ def _propagated(
     toks: Sequence[Token],
     spans: list[_Span],
     kinds: dict[tuple[str, ...], str],
-    tagger: Tagger,
-    names: Gazetteer,
+    by_first: dict[str, list[tuple[str, ...]]],
 ) -> list[_Span]:
-    """The sentence's spans plus the article's names at uncovered tokens (longest first)."""
-    by_first: dict[str, list[tuple[str, ...]]] = {}
-    for form, kind in kinds.items():
-        if _worth_propagating(form, kind, tagger, names):
-            by_first.setdefault(form[0], []).append(form)
-    if not by_first:
-        return spans
+    """The sentence's spans plus the article's names (`by_first`: by first word) at uncovered
+    tokens, longest first."""
     covered = [False] * len(toks)
     for s in spans:
         covered[s.i : s.j] = [True] * (s.j - s.i)
