@@ -60,6 +60,7 @@ from .model import Tagger, default_tagger
 # The rules ask for the same words' spellings and proclitic readings many times an article.
 norm_word = lru_cache(maxsize=200_000)(_norm_word)
 strip_variants = lru_cache(maxsize=200_000)(_strip_variants)
+_clitic_analyses = lru_cache(maxsize=200_000)(clitic_analyses)
 
 KINDS = frozenset({"PERS", "ORG", "LOC", "MISC"})
 # A proclitic is taken off on frequency evidence alone when the rest of the token is at least
@@ -533,11 +534,15 @@ SPORTS_CUES = frozenset(
 )
 
 
+@lru_cache(maxsize=200_000)
+def _among(word: str, words: frozenset[str]) -> bool:
+    """Whether a word, with or without a proclitic, is one of `words` (normalised)."""
+    return any(v in words for v in strip_variants(norm_word(word)))
+
+
 def about_sport(toks: Sequence[Token]) -> bool:
     """Whether a sentence has a football cue word (with or without a proclitic)."""
-    return any(
-        v in SPORTS_CUES for t in toks if t.is_word for v in strip_variants(norm_word(t.text))
-    )
+    return any(_among(t.text, SPORTS_CUES) for t in toks if t.is_word)
 
 
 @cache
@@ -558,6 +563,11 @@ def clubs() -> dict[tuple[str, ...], str]:
 CLUB_LIST_MIN = 3
 
 
+@cache
+def _club_firsts() -> frozenset[str]:
+    return frozenset(name[0] for name in clubs())
+
+
 def club_spans(
     toks: Sequence[Token], tagger, names, sport: bool | None = None, cue: bool | None = None
 ) -> list[_Span]:
@@ -573,12 +583,13 @@ def club_spans(
         return []
     known = clubs()
     longest = max(map(len, known))
+    firsts = _club_firsts()
     norms = [norm_word(t.text) if t.is_word else "" for t in toks]
     found = []
     i = 0
     while i < len(toks):
         hit = None
-        if norms[i]:
+        if norms[i] and _among(toks[i].text, firsts):
             for v in strip_variants(norms[i]):
                 for j in range(min(len(toks), i + longest), i, -1):
                     kind = known.get((v, *norms[i + 1 : j]))
@@ -642,7 +653,7 @@ def place_spans(toks: Sequence[Token], spans: Sequence[_Span], tagger, names) ->
         tok, nxt = toks[i], toks[i + 1]
         if not (tok.is_word and nxt.is_word) or i + 1 in covered:
             continue
-        if not any(v in PLACE_DESCRIPTORS for v in strip_variants(norm_word(tok.text))):
+        if not _among(tok.text, PLACE_DESCRIPTORS):
             continue
         if _is_place(nxt, tagger, names):
             out.append(_Span(i + 1, i + 2, "LOC", 0, nxt.norm))
@@ -897,7 +908,7 @@ def _propagated(
         tok = toks[i]
         hit = None
         if tok.is_word and not covered[i]:
-            for first, n in clitic_analyses(tok.norm):
+            for first, n in _clitic_analyses(tok.norm):
                 for form in by_first.get(first, ()):
                     j = i + len(form)
                     if (
