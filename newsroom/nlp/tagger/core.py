@@ -53,12 +53,11 @@ from ..text import (
     tokenize,
     tokenize_norm,
 )
-from .features import norm_word as _norm_word
+from .features import norm_word_cached as norm_word
 from .features import strip_variants as _strip_variants
 from .model import Tagger, default_tagger
 
-# The rules ask for the same words' spellings and proclitic readings many times an article.
-norm_word = lru_cache(maxsize=200_000)(_norm_word)
+# The rules ask for the same words' proclitic readings many times an article.
 strip_variants = lru_cache(maxsize=200_000)(_strip_variants)
 _clitic_analyses = lru_cache(maxsize=200_000)(clitic_analyses)
 

@@ -237,7 +237,8 @@ def strip_variants(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-_norm_word_cached = lru_cache(maxsize=50_000)(norm_word)
+# The gazetteer bits and the span rules ask for the same words' spellings many times an article.
+norm_word_cached = lru_cache(maxsize=200_000)(norm_word)
 
 
 def name_starts(gaz: Gazetteer) -> dict[str, int]:
@@ -254,7 +255,7 @@ def single_gaz(token: str, gaz: Gazetteer) -> tuple[int, ...]:
     of the one-word names it is (or is after a proclitic is stripped), ORG_HEAD_BIT and
     TITLE_BIT (the tagger caches them with its other per-token features)."""
     found = set()
-    for v in strip_variants(_norm_word_cached(token)):
+    for v in strip_variants(norm_word_cached(token)):
         for kind in gaz.get((v,), ()):
             bit = SINGLE_BITS.get(kind)
             if bit is not None:
@@ -283,11 +284,11 @@ def multi_gaz(
     out = []
     i = 0
     while i < n:
-        firsts = [v for v in strip_variants(_norm_word_cached(tokens[i])) if v in starts]
+        firsts = [v for v in strip_variants(norm_word_cached(tokens[i])) if v in starts]
         best = None
         if firsts:
             if words is None:
-                words = [_norm_word_cached(t) for t in tokens]
+                words = [norm_word_cached(t) for t in tokens]
             longest = min(max_len, n - i, max(starts[v] for v in firsts))
             for length in range(longest, 1, -1):
                 rest = tuple(words[i + 1 : i + length])
