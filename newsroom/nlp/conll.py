@@ -274,11 +274,12 @@ def evaluate(
     `progress` is called with the number of sentences done after each one.
     """
     counts = Counts()
+    texts = [sentence_text(sent) for sent in sents]
     for n, sent in enumerate(sents, 1):
-        text, offs = sentence_text(sent)
+        text, offs = texts[n - 1]
         if context > 0:
-            before = [sentence_text(s)[0] for s in sents[max(0, n - 1 - context) : n - 1]]
-            after = [sentence_text(s)[0] for s in sents[n : n + context]]
+            before = [t for t, _ in texts[max(0, n - 1 - context) : n - 1]]
+            after = [t for t, _ in texts[n : n + context]]
             shift = sum(len(t) + 1 for t in before)
             text = "\n".join([*before, text, *after])
             offs = [(s + shift, e + shift) for s, e in offs]
