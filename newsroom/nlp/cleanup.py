@@ -465,9 +465,10 @@ def _clean_piece(
         # (البغدادي، المصري) and name units are names.
         while j > i:
             last = toks[j - 1]
+            if j - 2 >= i and toks[j - 2].norm in NAME_PARTICLES:
+                break  # آل الشيخ, أبو الأمير, عبد الباقي: the word after a particle is a name
             if _bare(last) in END_TITLES:
-                if j - 2 >= i and toks[j - 2].norm in NAME_PARTICLES:
-                    break  # آل الشيخ, أبو الأمير: part of a family name
+                pass
             elif not (
                 j - i > 1
                 and (

@@ -153,6 +153,9 @@ def test_a_name_ending_like_a_place_after_a_preposition_stays_whole():
         ("كتب سلمان العودة مقالا.", "سلمان العودة", "سلمان العودة"),
         ("قال بشار الأسد إن…", "بشار الأسد", "بشار الأسد"),
         ("قال جورج بوش الابن إن…", "جورج بوش الابن", "جورج بوش الابن"),
+        # the word after عبد or أبو is the second half of a compound name
+        ("ويشارك أشرف عبد الباقي في العمل.", "أشرف عبد الباقي", "أشرف عبد الباقي"),
+        ("قال حجاج عبد العظيم إن…", "حجاج عبد العظيم", "حجاج عبد العظيم"),
     ],
 )
 def test_ordinary_words_and_times_come_off_a_persons_name(text, name, expected):

@@ -161,6 +161,28 @@ def test_clubs_are_organisations_in_sentences_about_football_only():
     assert not [f for f in tagger_core(text) if f.kind == "ORG"]
 
 
+
+def test_saudi_and_gulf_places_and_institutions_are_recognised():
+    text = "وصل وفد الحرس الوطني إلى أبها قادما من ينبع، ثم زار خميس مشيط والطائف."
+    found = {(f.kind, text[f.start : f.end]) for f in tagger_core(text)}
+    assert {
+        ("ORG", "الحرس الوطني"),
+        ("LOC", "أبها"),
+        ("LOC", "ينبع"),
+        ("LOC", "خميس مشيط"),
+        ("LOC", "الطائف"),
+    } <= found
+    text = "ولد في مسقط رأسه بالقرية"  # مسقط رأس: birthplace, no place name
+    assert not [f for f in tagger_core(text) if f.kind == "LOC"]
+
+
+def test_gulf_clubs_whose_names_are_common_words_need_a_football_sentence():
+    text = "فاز العربي على الخور في مباراة الدوري القطري"
+    found = {(f.kind, text[f.start : f.end]) for f in tagger_core(text)}
+    assert {("ORG", "العربي"), ("ORG", "الخور")} <= found
+    text = "قال الكاتب العربي إن الشمال أجمل"
+    assert not [f for f in tagger_core(text) if f.kind == "ORG"]
+
 # --- the article as a whole -------------------------------------------------------------------
 
 
