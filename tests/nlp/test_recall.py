@@ -161,7 +161,6 @@ def test_clubs_are_organisations_in_sentences_about_football_only():
     assert not [f for f in tagger_core(text) if f.kind == "ORG"]
 
 
-
 def test_saudi_and_gulf_places_and_institutions_are_recognised():
     text = "وصل وفد الحرس الوطني إلى أبها قادما من ينبع، ثم زار خميس مشيط والطائف."
     found = {(f.kind, text[f.start : f.end]) for f in tagger_core(text)}
@@ -182,6 +181,7 @@ def test_gulf_clubs_whose_names_are_common_words_need_a_football_sentence():
     assert {("ORG", "العربي"), ("ORG", "الخور")} <= found
     text = "قال الكاتب العربي إن الشمال أجمل"
     assert not [f for f in tagger_core(text) if f.kind == "ORG"]
+
 
 # --- the article as a whole -------------------------------------------------------------------
 
