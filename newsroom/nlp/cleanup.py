@@ -233,19 +233,27 @@ def _juxtaposed(toks: Sequence[Token]) -> list[tuple[int, int, str]] | None:
     return [(k, k + 1, kind) for k, kind in enumerate(kinds)]
 
 
-def _split_coordination(toks: Sequence[Token]) -> list[tuple[int, int]]:
-    """Token ranges of the names joined by و inside one span (one range when there is none)."""
+def _split_coordination(toks: Sequence[Token], kind: str = "") -> list[tuple[int, int]]:
+    """Token ranges of the names joined by و inside one span (one range when there is none):
+    before a known or given name, and in an organisation's span before the head noun of a
+    second one (المنظمة الدولية والاتحاد الأفريقي; not حزب العدالة والتنمية)."""
     parts, start = [], 0
     for k in range(1, len(toks)):
         norm = toks[k].norm
         if len(norm) < 4 or norm[0] != "و" or is_known_name(norm) or is_given_name(norm):
             continue
         rest = norm[1:]
-        if is_known_name(rest) or is_given_name(rest):
+        head = kind == "ORG" and k - start >= 2 and k + 1 < len(toks) and _bare_head(rest)
+        if head or is_known_name(rest) or is_given_name(rest):
             parts.append((start, k))
             start = k
     parts.append((start, len(toks)))
     return parts
+
+
+def _bare_head(norm: str) -> bool:
+    """An organisation's head noun, with or without the article (الاتحاد، وزاره)."""
+    return norm in HEADS or (norm.startswith(ARTICLE) and norm[2:] in HEADS)
 
 
 def clean_spans(text: str, spans: Sequence) -> list:
@@ -263,7 +271,7 @@ def clean_spans(text: str, spans: Sequence) -> list:
             if side_by_side:
                 pieces = side_by_side
             else:
-                pieces = [(a, b, span.kind) for a, b in _split_coordination(toks)]
+                pieces = [(a, b, span.kind) for a, b in _split_coordination(toks, span.kind)]
                 coordinated = True
             a, b, kind = pieces[-1]
             if kind == "PERS" and b - a >= 2 and _is_place_after_preposition(toks[b - 1].norm):

@@ -58,6 +58,14 @@ def test_coordinated_names_are_split():
     assert _clean(text, "كيري ولافروف", "PERS") == [("كيري", "PERS"), ("لافروف", "PERS")]
 
 
+def test_coordinated_organisations_are_split_before_a_head_noun():
+    text = "رحبت المنظمة الدولية والاتحاد الأفريقي بالاتفاق."
+    name = "المنظمة الدولية والاتحاد الأفريقي"
+    assert _clean(text, name, "ORG") == [("المنظمة الدولية", "ORG"), ("الاتحاد الأفريقي", "ORG")]
+    for name in ("حزب العدالة والتنمية", "هيئة الأمر بالمعروف والنهي عن المنكر"):
+        assert _clean(f"قال {name} إن…", name, "ORG") == [(name, "ORG")]
+
+
 def test_a_given_name_with_waw_is_not_split():
     text = "قال محمد وليد إن الاجتماع مهم."
     assert _clean(text, "محمد وليد", "PERS") == [("محمد وليد", "PERS")]
