@@ -173,7 +173,7 @@ def test_seed_spans_are_valid_and_find_the_known_entities(seed_text):
 
 
 def test_builtin_backend_is_the_tagger():
-    assert BUILTIN.version == "bilstm-crf-3.1"
+    assert BUILTIN.version == "bilstm-crf-3.2"
     assert BUILTIN.core is tagger_core
 
 
@@ -321,3 +321,72 @@ def test_corpus_tokens_and_reattached_clitics():
     toks, tags = reattach(["و", "كتائب", "حزب", "الله"], ["B-ORG", "I-ORG", "I-ORG", "I-ORG"])
     assert toks == ["وكتائب", "حزب", "الله"] and tags == ["B-ORG", "I-ORG", "I-ORG"]
     assert [t.text for t in tokenize("3.5")] == ["3", ".", "5"]  # the app's tokenizer differs
+
+
+def test_taggers_of_other_seeds_join_into_an_averaging_ensemble(tmp_path):
+    pytest.importorskip("torch")
+    import shutil
+
+    from newsroom.nlp.training.tagger import Settings, join_members, train_tagger
+
+    corpus = tmp_path / "train.txt"
+    corpus.write_text(
+        "\n\n".join("\n".join(f"{t} {g}" for t, g in s) for s in _TINY * 4) + "\n",
+        encoding="utf-8",
+    )
+    emb = tmp_path / "emb"
+    emb.mkdir()
+    words = sorted({norm_word(t) for s in _TINY for t, _ in s})
+    (emb / "vocab.tsv").write_text("".join(f"{w}\t5\n" for w in words), encoding="utf-8")
+    np.save(emb / "vectors.npy", np.random.default_rng(0).normal(size=(len(words), 8)))
+    gaz = tmp_path / "anetac.tsv"
+    gaz.write_text("LOCATION\tبغداد\nPERSON\tمحمد علي\n", encoding="utf-8")
+    dirs = {}
+    for seed in (1, 2):
+        dirs[seed] = tmp_path / f"seed{seed}"
+        settings = Settings(epochs=2, hidden=8, char_dim=4, char_filters=4, seed=seed)
+        train_tagger(dirs[seed], corpus, emb, None, gaz, settings, log=lambda m: None)
+    sents = [[t for t, _ in s] for s in _TINY] + [["زار", "محمد", "علي", "بغداد", "أمس"]]
+    one = Tagger(dirs[1])
+
+    # a network averaged with itself is the network: the joined layout loses nothing
+    twice = tmp_path / "twice"
+    shutil.copytree(dirs[1], twice)
+    assert join_members(twice, [dirs[1]]) == ["weights-2.npz"]
+    doubled = Tagger(twice)
+    assert doubled.members == 2
+    assert doubled.tag_many(sents) == one.tag_many(sents)
+    xw = doubled._padded_inputs(sents[:1], *doubled._input_rows(sents[:1]))
+    lens = np.array([len(sents[0])])
+    h = doubled._bilstm(xw, lens)
+    H = doubled.hidden
+    np.testing.assert_allclose(h[..., : 2 * H], h[..., 2 * H :], rtol=1e-6)
+    np.testing.assert_allclose(
+        h[..., : 2 * H],
+        one._bilstm(one._padded_inputs(sents[:1], *one._input_rows(sents[:1])), lens),
+    )
+
+    # another seed: each member's states as alone, emissions averaged, the config saying so
+    two = Tagger(dirs[2])
+    join_members(dirs[1], [dirs[2]])
+    both = Tagger(dirs[1])
+    assert both.members == 2 and both.config["members"] == ["weights-2.npz"]
+
+    def states(tagger):
+        return tagger._bilstm(tagger._padded_inputs(sents, *tagger._input_rows(sents)), lens)
+
+    sents = sorted(sents, key=len, reverse=True)
+    lens = np.array([len(s) for s in sents])
+    h1, h2, h = states(one), states(two), states(both)
+    np.testing.assert_allclose(h[..., : 2 * H], h1, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(h[..., 2 * H :], h2, rtol=1e-5, atol=1e-6)
+    em = h @ both.out_w + both.out_b
+    alone = [hk @ t.out_w + t.out_b for hk, t in ((h1, one), (h2, two))]
+    np.testing.assert_allclose(em, (alone[0] + alone[1]) / 2, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(both.trans, (one.trans + two.trans) / 2)
+    assert [len(t) for t in both.tag_many(sents)] == [len(s) for s in sents]
+
+    # networks that read other inputs cannot be averaged
+    (dirs[2] / "gazetteer.tsv").write_text("LOC\tدمشق\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="gazetteer.tsv"):
+        join_members(twice, [dirs[2]])

@@ -64,7 +64,14 @@ class Tagger:
             raise ValueError(f"{d}: {self.n_gaz} gazetteer bits, this code knows {N_GAZ}")
         self.name_starts = name_starts(self.gazetteer)
         with np.load(d / "weights.npz") as z:
-            self._set_weights(z, cfg)
+            self.wemb = z["wemb"]  # float16 [V, D]; rows are converted when looked up
+            members = [self._member(z, cfg)]
+        # an ensemble: more networks trained on the same words, characters and gazetteer, in
+        # files holding all but the word vectors; their emissions and transitions are averaged
+        for name in cfg.get("members", ()):
+            with np.load(d / name) as z:
+                members.append(self._member(z, cfg))
+        self._join(members)
         # per-token features of recent token strings: rows of one fixed matrix (no growth, no
         # fragmentation), emptied when full
         self._rows: np.ndarray | None = None
@@ -72,17 +79,17 @@ class Tagger:
         self._lock = threading.Lock()
         self.one_blas_thread = _one_blas_thread()
 
-    def _set_weights(self, z, cfg: dict) -> None:
+    @staticmethod
+    def _member(z, cfg: dict) -> dict[str, np.ndarray | list]:
+        """One network's weights, in the layout inference uses."""
         f32 = np.float32
-        self.wemb = z["wemb"]  # float16 [V, D]; rows are converted when looked up
-        self.cemb = z["cemb"].astype(f32)
-        self.convs = []
+        convs = []
         for i, k in enumerate(cfg["char_widths"]):
             w = z[f"conv{i}_w"].astype(f32)  # torch Conv1d [filters, char dim, k]
             # im2col layout: a window [k, char dim] flattened → [k * char dim, filters]
             flat = np.ascontiguousarray(w.transpose(2, 1, 0).reshape(-1, w.shape[0]))
-            self.convs.append((k, flat, z[f"conv{i}_b"].astype(f32)))
-        H = self.hidden = cfg["hidden"]
+            convs.append((k, flat, z[f"conv{i}_b"].astype(f32)))
+        H = cfg["hidden"]
         # torch's gate order i, f, g, o → i, f, o, g, so the three sigmoid gates are contiguous;
         # sigmoid(x) = 0.5 + 0.5 tanh(x / 2): the 1/2 is folded into their rows
         perm = np.r_[0:H, H : 2 * H, 3 * H : 4 * H, 2 * H : 3 * H]
@@ -90,17 +97,48 @@ class Tagger:
         inputs, recurrent = [], []
         for d in "fb":
             wih, whh, b = z[f"l0{d}_wih"][perm], z[f"l0{d}_whh"][perm], z[f"l0{d}_b"][perm]
-            inputs.append((np.ascontiguousarray(wih.T.astype(f32)) * scale, b.astype(f32) * scale))
+            inputs.append((wih.T.astype(f32) * scale, b.astype(f32) * scale))
             recurrent.append(np.ascontiguousarray(whh.T.astype(f32)) * scale)
-        # both directions' input weights side by side: [D, 8H], [8H]
-        self.lstm_w = np.ascontiguousarray(np.concatenate([w for w, _ in inputs], axis=1))
-        self.lstm_b = np.concatenate([b for _, b in inputs])
-        self.lstm_rec = np.stack(recurrent, 0)  # [2, H, 4H]
-        self.out_w = np.ascontiguousarray(z["out_w"].T.astype(f32))
-        self.out_b = z["out_b"].astype(f32)
-        self.trans = z["trans"].astype(f32)  # [from, to]
-        self.start = z["start"].astype(f32)
-        self.end = z["end"].astype(f32)
+        return {
+            "cemb": z["cemb"].astype(f32),
+            "convs": convs,
+            # both directions' input weights side by side: [D, 8H], [8H]
+            "lstm_w": np.concatenate([w for w, _ in inputs], axis=1),
+            "lstm_b": np.concatenate([b for _, b in inputs]),
+            "lstm_rec": recurrent,  # forward, backward: [H, 4H] each
+            "out_w": z["out_w"].T.astype(f32),
+            "out_b": z["out_b"].astype(f32),
+            "trans": z["trans"].astype(f32),  # [from, to]
+            "start": z["start"].astype(f32),
+            "end": z["end"].astype(f32),
+        }
+
+    def _join(self, members: list[dict]) -> None:
+        """The networks as one: token features hold the word vector, each member's char-CNN
+        features, then the gazetteer bits; the input weights map them to the gates of every
+        member's two directions ([D, 8H·M]), the LSTMs run side by side as 2·M directions, and
+        the output layer and the CRF average the members'."""
+        f32 = np.float32
+        M = self.members = len(members)
+        self.hidden = members[0]["lstm_rec"][0].shape[0]
+        self.cembs = [m["cemb"] for m in members]
+        self.convs = [m["convs"] for m in members]
+        Dw = self.wemb.shape[1]
+        Dc = sum(w.shape[1] for _, w, _ in members[0]["convs"])
+        Dg = members[0]["lstm_w"].shape[0] - Dw - Dc
+        G = members[0]["lstm_w"].shape[1]  # 8H
+        w_all = np.zeros((Dw + M * Dc + Dg, M * G), dtype=f32)
+        for i, m in enumerate(members):
+            w, cols = m["lstm_w"], slice(i * G, (i + 1) * G)
+            w_all[:Dw, cols] = w[:Dw]
+            w_all[Dw + i * Dc : Dw + (i + 1) * Dc, cols] = w[Dw : Dw + Dc]
+            w_all[Dw + M * Dc :, cols] = w[Dw + Dc :]
+        self.lstm_w = w_all
+        self.lstm_b = np.concatenate([m["lstm_b"] for m in members])
+        self.lstm_rec = np.stack([u for m in members for u in m["lstm_rec"]], 0)  # [2M, H, 4H]
+        self.out_w = np.ascontiguousarray(np.concatenate([m["out_w"] for m in members]) / M)
+        for name in ("out_b", "trans", "start", "end"):
+            setattr(self, name, np.mean([m[name] for m in members], axis=0).astype(f32))
 
     # --- features -----------------------------------------------------------------------------
 
@@ -113,16 +151,17 @@ class Tagger:
         wid = np.fromiter((self.word_id(t) for t in toks), dtype=np.int64, count=n)
         parts = [self.wemb[wid].astype(np.float32)]
         C = np.array([char_ids(t, self.chars) for t in toks], dtype=np.int64)  # [n, L]
-        ce = self.cemb[C]  # [n, L, Dc]
         L = MAX_CHARS
-        for k, w, b in self.convs:
-            p = k // 2
-            pad = np.zeros((n, L + 2 * p, ce.shape[2]), dtype=np.float32)
-            pad[:, p : p + L] = ce
-            win = np.lib.stride_tricks.sliding_window_view(pad, k, axis=1)[:, :L]  # [n,L,Dc,k]
-            win = win.transpose(0, 1, 3, 2).reshape(n * L, -1)
-            h = (win @ w + b).reshape(n, L, -1)
-            parts.append(np.maximum(h, 0).max(axis=1))
+        for cemb, convs in zip(self.cembs, self.convs, strict=True):
+            ce = cemb[C]  # [n, L, Dc]
+            for k, w, b in convs:
+                p = k // 2
+                pad = np.zeros((n, L + 2 * p, ce.shape[2]), dtype=np.float32)
+                pad[:, p : p + L] = ce
+                win = np.lib.stride_tricks.sliding_window_view(pad, k, axis=1)[:, :L]
+                win = win.transpose(0, 1, 3, 2).reshape(n * L, -1)  # [n·L, k·Dc]
+                h = (win @ w + b).reshape(n, L, -1)
+                parts.append(np.maximum(h, 0).max(axis=1))
         return np.concatenate(parts, axis=1)
 
     def _token_features(self, toks: Sequence[str]) -> np.ndarray:
@@ -144,7 +183,7 @@ class Tagger:
         on the token alone, once per distinct token string of the sentences, after a zero row
         (the padding); and for each sentence the row of each of its tokens."""
         distinct = list(dict.fromkeys(t for s in sents for t in s))
-        rows = np.empty((len(distinct) + 1, 8 * self.hidden), dtype=np.float32)
+        rows = np.empty((len(distinct) + 1, self.lstm_w.shape[1]), dtype=np.float32)
         rows[0] = 0.0
         np.matmul(self._features(distinct), self.lstm_w, out=rows[1:])
         rows[1:] += self.lstm_b
@@ -194,20 +233,20 @@ class Tagger:
     # --- network ------------------------------------------------------------------------------
 
     def _bilstm(self, xw: np.ndarray, lens: np.ndarray) -> np.ndarray:
-        """xw: [B, T, 8H] input products (_padded_inputs) of sentences longest first →
-        hidden states [B, T, 2H].
+        """xw: [B, T, 8H·M] input products (_padded_inputs) of sentences longest first →
+        hidden states [B, T, 2H·M] (each member's forward then backward state).
 
-        Both directions run in one time loop, the backward one from each sentence's end (see
-        _lstm_step): the sentences still running at step t are the first k(t) rows, so padding
-        costs nothing."""
+        Every member's two directions run in one time loop, the backward ones from each
+        sentence's end (see _lstm_step): the sentences still running at step t are the first
+        k(t) rows, so padding costs nothing."""
         B, T, _ = xw.shape
-        H = self.hidden
+        H, R = self.hidden, 2 * self.members
         running = (lens[None, :] > np.arange(T)[:, None]).sum(1)  # k(t), never increasing
         U = self.lstm_rec
-        h = np.zeros((2, B, H), dtype=np.float32)
-        c = np.zeros((2, B, H), dtype=np.float32)
-        z = np.zeros((2, B, 4 * H), dtype=np.float32)
-        out = np.zeros((B, T, 2 * H), dtype=np.float32)
+        h = np.zeros((R, B, H), dtype=np.float32)
+        c = np.zeros((R, B, H), dtype=np.float32)
+        z = np.zeros((R, B, 4 * H), dtype=np.float32)
+        out = np.zeros((B, T, R * H), dtype=np.float32)
         for t in range(T):
             k = int(running[t])
             if t:
@@ -243,26 +282,29 @@ class Tagger:
 
 
 def _lstm_step(z, xw, lens, t: int, c, h, out, k: int) -> None:
-    """One time step of both directions for the k sentences still running at step t (the
+    """One time step of every direction for the k sentences still running at step t (the
     first k rows: sentences are sorted longest first).
 
-    z: [2, B, 4H] recurrent products h @ U (gates i, f, o, g; the rows of the sigmoid gates are
-    pre-scaled by 1/2, so sigmoid(x) = 0.5 + 0.5 tanh of them). xw: [B, T, 8H] input products,
-    forward gates then backward gates. The forward direction reads position t, the backward one
-    position lens[b] - 1 - t. c, h: [2, B, H] state, updated in place. out: [B, T, 2H], the
-    forward hidden state then the backward one, written at the position they belong to."""
-    H = c.shape[2]
+    z: [R, B, 4H] recurrent products h @ U, R = 2 directions × members (gates i, f, o, g; the
+    rows of the sigmoid gates are pre-scaled by 1/2, so sigmoid(x) = 0.5 + 0.5 tanh of them).
+    xw: [B, T, 4H·R] input products, each member's forward gates then backward gates. A forward
+    direction reads position t, a backward one position lens[b] - 1 - t. c, h: [R, B, H] state,
+    updated in place. out: [B, T, H·R], direction by direction, written at the position each
+    state belongs to."""
+    R, _, H = c.shape
+    G = 4 * H
     rows = np.arange(k)
     back = lens[:k] - 1 - t
-    x = np.stack([xw[rows, t, : 4 * H], xw[rows, back, 4 * H :]])
+    ahead, behind = xw[rows, t], xw[rows, back]  # [k, 4H·R]
+    x = np.stack([(behind if r % 2 else ahead)[:, r * G : (r + 1) * G] for r in range(R)])
     g = np.tanh(z[:, :k] + x)
     s = g[..., : 3 * H] * 0.5 + 0.5
     cn = s[..., H : 2 * H] * c[:, :k] + s[..., :H] * g[..., 3 * H :]
     hn = s[..., 2 * H :] * np.tanh(cn)
     c[:, :k] = cn
     h[:, :k] = hn
-    out[rows, t, :H] = hn[0]
-    out[rows, back, H:] = hn[1]
+    for r in range(R):
+        out[rows, back if r % 2 else t, r * H : (r + 1) * H] = hn[r]
 
 
 def viterbi(em, lens, start, trans, end) -> np.ndarray:

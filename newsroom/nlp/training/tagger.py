@@ -416,6 +416,42 @@ def export(model, words: list[str], chars: dict, st: Settings, summary: dict, ou
     )
 
 
+# What must agree for networks to be averaged: they read the same token features.
+_SHARED = ("tags", "chars", "maxc", "char_widths", "layers", "hidden", "encoder", "gaz", "n_gaz")
+
+
+def join_members(out: Path, others: Sequence[Path]) -> list[str]:
+    """Make the tagger in ``out`` an ensemble with the networks in ``others``: each was trained
+    on the same word vectors, characters and gazetteer (else ValueError). Their weights but the
+    word vectors go to ``weights-N.npz`` beside the first network's, listed in config.json's
+    ``members``; inference averages the members' emissions and transitions."""
+    config = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    names: list[str] = []
+    with np.load(out / "weights.npz") as z:
+        wemb = z["wemb"]
+        for n, other in enumerate(others, 2):
+            cfg = json.loads((other / "config.json").read_text(encoding="utf-8"))
+            differ = [k for k in _SHARED if cfg.get(k) != config.get(k)]
+            for artefact in ("words.txt", "gazetteer.tsv"):
+                if (other / artefact).read_bytes() != (out / artefact).read_bytes():
+                    differ.append(artefact)
+            with np.load(other / "weights.npz") as w:
+                if not np.array_equal(w["wemb"], wemb):
+                    differ.append("word vectors")
+                arrays = {k: w[k] for k in w.files if k != "wemb"}
+            if differ:
+                raise ValueError(f"{other}: not the same inputs as {out}: {', '.join(differ)}")
+            name = f"weights-{n}.npz"
+            save_npz(out / name, arrays)
+            names.append(name)
+            config.setdefault("trained_members", []).append(cfg.get("training", {}))
+    config["members"] = names
+    (out / "config.json").write_text(
+        json.dumps(config, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    return names
+
+
 def save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """np.savez without timestamps: the same arrays always give the same bytes."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:

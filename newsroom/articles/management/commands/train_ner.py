@@ -75,6 +75,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sentences", type=int, help="use only the first N ANERcorp sentences (trial runs)"
         )
+        parser.add_argument(
+            "--join",
+            type=Path,
+            nargs="+",
+            metavar="DIR",
+            help="no training: make the tagger in --out an ensemble with the taggers in these "
+            "directories (trained with other --seed values on the same embeddings and gazetteers)",
+        )
         emb = parser.add_argument_group("embeddings step")
         emb.add_argument("--news", type=Path, help="news corpus (JSON lines, gzip: title, body)")
         emb.add_argument(
@@ -98,6 +106,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **o) -> None:
+        if o["join"]:
+            from newsroom.nlp.training.tagger import join_members
+
+            try:
+                names = join_members(o["out"], o["join"])
+            except (OSError, ValueError) as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(f"{o['out']}: an ensemble of {len(names) + 1} networks")
+            return
         for key in ("anercorp", "news", "wikifane", "anetac", "skip_lines", "dev_file"):
             if o[key] is not None and not o[key].is_file():
                 raise CommandError(f"--{key.replace('_', '-')}: no such file: {o[key]}")
