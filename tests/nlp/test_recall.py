@@ -175,6 +175,13 @@ def test_saudi_and_gulf_places_and_institutions_are_recognised():
     assert not [f for f in tagger_core(text) if f.kind == "LOC"]
 
 
+def test_clubs_joined_by_waw_in_one_span_are_two_clubs():
+    text = "تأهل الاتحاد والأهلي إلى نصف نهائي كأس الملك بعد مباراة قوية"
+    found = [(f.kind, text[f.start : f.end]) for f in tagger_core(text)]
+    assert ("ORG", "الاتحاد") in found and ("ORG", "الأهلي") in found
+    assert not any(" " in name and "الأهلي" in name for _, name in found)
+
+
 def test_gulf_clubs_whose_names_are_common_words_need_a_football_sentence():
     text = "فاز العربي على الخور في مباراة الدوري القطري"
     found = {(f.kind, text[f.start : f.end]) for f in tagger_core(text)}

@@ -753,8 +753,12 @@ def sentence_spans(
 
 def with_clubs(spans: list[_Span], found: list[_Span]) -> list[_Span]:
     """Club spans where no span is, or over spans inside them or of one token (ليغانيس PERS,
-    باير ليفركوزن PERS)."""
-    out = list(spans)
+    باير ليفركوزن PERS), or over a span made of clubs only (الاتحاد والأهلي)."""
+    out = []
+    for m in spans:
+        inside = [c for c in found if m.i <= c.i and c.j <= m.j]
+        if len(inside) < 2 or sum(c.j - c.i for c in inside) != m.j - m.i:
+            out.append(m)
     for c in found:
         over = [m for m in out if m.i < c.j and c.i < m.j]
         if all(m.j - m.i == 1 or (c.i <= m.i and m.j <= c.j) for m in over):
