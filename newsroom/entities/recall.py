@@ -28,11 +28,13 @@ occurrences, and :func:`recall_archive` does the same across articles, after
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from itertools import accumulate
 
 import regex
 from django.db import connection, transaction
@@ -66,8 +68,12 @@ from newsroom.nlp.cleanup import (
 from newsroom.nlp.knowledge import is_given_name, is_name_unit
 from newsroom.nlp.text import ARTICLE, clitic_analyses, norm_token, source_offset
 
-# A name is recalled when the recogniser marked it in at least this many articles …
+# A name is recalled when the recogniser marked it in at least this many articles (by itself, or
+# for an organisation or place inside a longer name of the same entity) …
 RECALL_MIN_ARTICLES = 5
+# A name marked by itself in fewer articles is not even looked for (the rest of its marks may
+# be inside a longer name of the same entity: القرم in شبه جزيرة القرم).
+CANDIDATE_MIN_ARTICLES = 2
 # … and in at least this share of the articles that contain its words.
 RECALL_MIN_SHARE = 0.5
 # The entity that holds at least this share of the name's marked articles is the one it names;
@@ -80,6 +86,9 @@ FREQUENT_SHARE = 0.05
 # recogniser marks least consistently and whose names are most often ordinary phrases.
 RECALL_KINDS = ("PERS", "ORG", "LOC")
 MIN_LETTERS = 3  # a one-word name has at least this many letters
+# A one-word name without the article (روس، حجة) that the archive writes with it in more than
+# this share of as many articles is a common noun.
+ARTICLE_SHARE = 0.25
 
 READ_BATCH = 1000  # articles read per query
 WRITE_BATCH = 500  # articles written per transaction
@@ -88,6 +97,7 @@ Progress = Callable[[int, int], None]
 Name = tuple[str, ...]  # a name's normalised words
 
 _WORD_RE = regex.compile(r"[^\s\p{P}\p{S}]+")
+_SEPARATOR_RE = regex.compile(r"([\s\p{P}\p{S}]+)")
 _TITLE_WORDS = TITLES | END_TITLES
 
 
@@ -121,6 +131,10 @@ class _Found:
     sentence: tuple[int, int]
     text: str
     entity_id: int | None  # the entity the article itself marked this name as, if any
+
+
+# Stands in the candidates for a one-word name written with the article, only counted.
+_WITH_ARTICLE = _Candidate(0, "", "")
 
 
 def recall_archive(*, progress: Progress | None = None) -> RecallSummary:
@@ -169,11 +183,27 @@ def _scan(
             seen = set(own)
             misses = []
             for field, text in (("title", title), ("body", body)):
-                taken = [(s, e) for f, s, e, _, _ in spans if f == field]
+                # mentions never overlap: ordered by start, only the last one starting before
+                # a match's end can overlap it
+                taken = [span[1:] for span in spans if span[0] == field]
+                starts = [span[0] for span in taken]
                 for name, start, end in matcher.matches(text):
                     seen.add(name)
-                    if not any(a < end and start < b for a, b in taken):
+                    k = bisect_left(starts, end) - 1
+                    if k < 0 or taken[k][1] <= start:
                         misses.append((name, field, start, end, text))
+                        continue
+                    a, b, entity_id, recalled = taken[k]
+                    candidate = candidates[name]
+                    if (
+                        a <= start
+                        and end <= b
+                        and not recalled
+                        and entity_id == candidate.entity_id
+                        and candidate.kind != "PERS"
+                    ):
+                        # part of a longer name of the same entity (شبه جزيرة القرم): marked
+                        own.setdefault(name, entity_id)
             occurs.update(seen)
             marked.update(own.keys())
             if misses:
@@ -212,15 +242,27 @@ def _candidates() -> dict[Name, _Candidate]:
     chosen: dict[Name, _Candidate] = {}
     for name, counts in by_name.items():
         total = sum(counts.values())
-        if total < RECALL_MIN_ARTICLES:
+        if total < CANDIDATE_MIN_ARTICLES:
             continue
         (pk, kind), count = max(counts.items(), key=lambda kv: (kv[1], -kv[0][0]))
+        if kind == "PERS" and total < RECALL_MIN_ARTICLES:
+            continue  # a person's name counts only where it is marked by itself
         if count < RECALL_ENTITY_SHARE * total:
             continue
         if len(name) == 1 and not is_recallable_word(name[0]):
             continue
         chosen[name] = _Candidate(pk, kind, spelling.get((name, pk), (0, " ".join(name)))[1])
-    return _with_link_rules(chosen)
+    chosen = _with_link_rules(chosen)
+    # A one-word name without the article is looked for with it too (روس / الروس, حجة /
+    # الحجة): a common noun takes the article, a proper name seldom (see _lexicon).
+    for name in list(chosen):
+        if len(name) == 1 and not name[0].startswith(ARTICLE):
+            chosen.setdefault(_articled(name), _WITH_ARTICLE)
+    return chosen
+
+
+def _articled(name: Name) -> Name:
+    return (ARTICLE + name[0],)
 
 
 def is_recallable_word(word: str) -> bool:
@@ -288,13 +330,28 @@ def name_of(text: str) -> Name:
 class _Matcher:
     """Finds candidate names in a text: whole words, a proclitic allowed on the first word."""
 
-    def __init__(self, names: Sequence[Name]) -> None:
+    def __init__(self, candidates: dict[Name, _Candidate]) -> None:
+        # A person's one-word name beside another name is another person's (_beside_a_name).
+        self._persons = {n for n, c in candidates.items() if c.kind == "PERS" and len(n) == 1}
         self._index: dict[str, list[Name]] = defaultdict(list)
-        for name in names:
+        for name in candidates:
             self._index[name[0]].append(name)
         for entries in self._index.values():
             entries.sort(key=len, reverse=True)
         self._begun = lru_cache(maxsize=300_000)(self._begun_by)
+        self._seen: set[str] = set()
+        self._starters: set[str] = set()
+
+    def _starters_among(self, words: set[str]) -> set[str]:
+        """The words that may begin a name (remembered: most words of a text were seen)."""
+        if len(self._seen) > 1_000_000:
+            self._seen.clear()
+            self._starters.clear()
+        for word in words - self._seen:
+            self._seen.add(word)
+            if self._begun(word):
+                self._starters.add(word)
+        return words & self._starters
 
     def _begun_by(self, word: str) -> tuple[tuple[int, Name], ...]:
         """(proclitic letters, name) of each name the word may begin. A proclitic is read only
@@ -308,29 +365,51 @@ class _Matcher:
 
     def matches(self, text: str) -> Iterator[tuple[Name, int, int]]:
         """(name, start, end) of each candidate's occurrence, its proclitic left out."""
-        words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
-        norms = [norm_token(w) for _, _, w in words]
+        folded = nlp.normalize_letters(text).casefold()
+        if len(folded) == len(text):
+            # the usual case, nothing deleted: offsets into the folded text are the text's
+            parts = _SEPARATOR_RE.split(folded)
+            norms = parts[0::2]
+        else:
+            # marks deleted inside words: the words are the same, the offsets the text's
+            parts = _SEPARATOR_RE.split(text)
+            norms = _SEPARATOR_RE.split(folded)[0::2]
+            if len(norms) != len(parts) // 2 + 1:  # a word of marks only, deleted whole
+                norms = [norm_token(w).casefold() for w in parts[0::2]]
+        starters = self._starters_among(set(norms))
+        if not starters:
+            return
         begun = self._begun
-        for i, norm in enumerate(norms):
-            entries = begun(norm)
-            if not entries:
-                continue
-            for n, name in entries:
+        # parts alternate words and what separates them: word k is parts[2k], at offsets[2k]
+        offsets = list(accumulate(map(len, parts), initial=0))
+        count = len(norms)
+        for i in [i for i, w in enumerate(norms) if w in starters]:
+            for n, name in begun(norms[i]):
                 end = i + len(name)
-                if end > len(words) or tuple(norms[i + 1 : end]) != name[1:]:
+                if end > count or tuple(norms[i + 1 : end]) != name[1:]:
                     continue
                 # whole words of one phrase: nothing but spaces between them
-                if not all(_spaced(text, words, k) for k in range(i, end - 1)):
+                if not all(parts[2 * k + 1].isspace() for k in range(i, end - 1)):
                     continue
-                if len(name) == 1 and _beside_a_name(text, words, norms, i):
+                if name in self._persons and _beside_a_name(parts, norms, i):
                     continue
-                start = words[i][0] + (source_offset(words[i][2], n) if n else 0)
-                yield name, start, words[end - 1][1]
+                start = offsets[2 * i]
+                if n:
+                    start += source_offset(text[start : offsets[2 * i + 1]], n)
+                yield name, start, offsets[2 * end - 1]
 
 
-def _spaced(text: str, words: Sequence[tuple[int, int, str]], k: int) -> bool:
-    """Whether words ``k`` and ``k + 1`` are separated by spaces only."""
-    return text[words[k][1] : words[k + 1][0]].isspace()
+def _beside_a_name(parts: Sequence[str], norms: Sequence[str], i: int) -> bool:
+    """Whether the word ``i`` stands right next to a name unit (إيفانكا ترامب، ترامب جونيور):
+    then it is part of a longer name, maybe another person's. Titles do not count."""
+    before = i > 0 and parts[2 * i - 1].isspace() and _is_name_word(norms[i - 1])
+    after = i + 1 < len(norms) and parts[2 * i + 1].isspace() and _is_name_word(norms[i + 1])
+    return before or after
+
+
+@lru_cache(maxsize=100_000)
+def _is_name_word(word: str) -> bool:
+    return word not in _TITLE_WORDS and (is_name_unit(word) or is_given_name(word))
 
 
 def _with_alef(name: Name) -> Name:
@@ -338,22 +417,6 @@ def _with_alef(name: Name) -> Name:
     if name and name[0].startswith("ل") and len(name[0]) >= 3:
         return ("ا" + name[0], *name[1:])
     return ()
-
-
-def _beside_a_name(
-    text: str, words: Sequence[tuple[int, int, str]], norms: Sequence[str], i: int
-) -> bool:
-    """Whether the word ``i`` stands right next to a name unit (إيفانكا ترامب، ترامب جونيور):
-    then it is part of a longer name, maybe another person's. Titles do not count."""
-    for j in (i - 1, i + 1):
-        if 0 <= j < len(words):
-            a, b = (j, i) if j < i else (i, j)
-            if not _spaced(text, words, a):
-                continue
-            word = norms[j]
-            if word not in _TITLE_WORDS and (is_name_unit(word) or is_given_name(word)):
-                return True
-    return False
 
 
 def _marked_names(
@@ -410,8 +473,10 @@ def _batches() -> Iterator[
             return
         first, last = articles[0][0], articles[-1][0]
         mentions: dict[int, list[tuple[str, int, int, int, bool]]] = defaultdict(list)
-        rows = Mention.objects.filter(article_id__gte=first, article_id__lte=last).values_list(
-            "article_id", "field", "start", "end", "entity_id", "recalled"
+        rows = (
+            Mention.objects.filter(article_id__gte=first, article_id__lte=last)
+            .order_by("article_id", "field", "start")
+            .values_list("article_id", "field", "start", "end", "entity_id", "recalled")
         )
         for article_id, *rest in rows:
             mentions[article_id].append(tuple(rest))
@@ -428,9 +493,13 @@ def _lexicon(
     contain them."""
     out = {}
     for name, candidate in candidates.items():
+        if candidate is _WITH_ARTICLE:
+            continue
         count, seen = marked[name], occurs[name]
         if count < RECALL_MIN_ARTICLES or count < RECALL_MIN_SHARE * seen:
             continue
+        if len(name) == 1 and occurs[_articled(name)] > ARTICLE_SHARE * seen:
+            continue  # a common noun (الروس، الحجة), or an adjective
         if (
             len(name) == 1
             and seen >= FREQUENT_SHARE * total_articles
