@@ -79,9 +79,10 @@ RECALL_MIN_SHARE = 0.5
 # The entity that holds at least this share of the name's marked articles is the one it names;
 # a name split between entities (الأسد: several persons) is not recalled.
 RECALL_ENTITY_SHARE = 0.8
-# A one-word name found in this share of all articles or more is a frequent word, unless it is a
-# known place or a listed name.
+# A one-word name found in this share of all articles or more (and in this many at least) is a
+# frequent word, unless it is a known place or a listed name.
 FREQUENT_SHARE = 0.05
+FREQUENT_MIN_ARTICLES = 50
 # Persons, organisations and places; MISC (events, laws, products, languages) is the kind the
 # recogniser marks least consistently and whose names are most often ordinary phrases.
 RECALL_KINDS = ("PERS", "ORG", "LOC")
@@ -502,7 +503,7 @@ def _lexicon(
             continue  # a common noun (الروس، الحجة), or an adjective
         if (
             len(name) == 1
-            and seen >= FREQUENT_SHARE * total_articles
+            and seen >= max(FREQUENT_SHARE * total_articles, FREQUENT_MIN_ARTICLES)
             and not is_listed(nlp.entity_key(name[0]))
         ):
             continue
