@@ -10,10 +10,12 @@ occurrences, and :func:`recall_archive` does the same across articles, after
    recogniser marked in at least ``RECALL_MIN_ARTICLES`` articles, mostly as one entity
    (``RECALL_ENTITY_SHARE`` of those articles), and in at least ``RECALL_MIN_SHARE`` of the
    stored articles that contain the name's words as a whole-word sequence. One scan of the
-   archive counts both. A one-word name is never an ordinary word, a given name, a title or
-   head, God, a religion or currency, a nationality adjective, nor a word of many articles
-   (``FREQUENT_SHARE``) unless it is a known place or listed name. Names an editor rejected are
-   never added, and link rules decide the entity as they do in linking.
+   archive counts both (a place or organisation marked inside a longer name of the same entity,
+   القرم in شبه جزيرة القرم, counts as marked). A one-word name is never an ordinary word, a
+   given name, a title or head, God, a religion or currency, a nationality adjective or its
+   adverb, a common noun that the archive writes with the article too (روس / الروس), nor a word
+   of many articles (``FREQUENT_SHARE``) unless it is a known place or listed name. Names an
+   editor rejected are never added, and link rules decide the entity as they do in linking.
 2. **Matching.** Whole words on the normalised letters (hamza and alef forms, ى/ي, ة/ه,
    diacritics), a proclitic allowed on the first word (و ف ب ل ك and their combinations, لل
    for ل + ال), the mention covering the name without it. A match never overlaps a stored
@@ -71,11 +73,11 @@ from newsroom.nlp.text import ARTICLE, clitic_analyses, norm_token, source_offse
 # A name is recalled when the recogniser marked it in at least this many articles (by itself, or
 # for an organisation or place inside a longer name of the same entity) …
 RECALL_MIN_ARTICLES = 5
+# … and in at least this share of the articles that contain its words.
+RECALL_MIN_SHARE = 0.5
 # A name marked by itself in fewer articles is not even looked for (the rest of its marks may
 # be inside a longer name of the same entity: القرم in شبه جزيرة القرم).
 CANDIDATE_MIN_ARTICLES = 2
-# … and in at least this share of the articles that contain its words.
-RECALL_MIN_SHARE = 0.5
 # The entity that holds at least this share of the name's marked articles is the one it names;
 # a name split between entities (الأسد: several persons) is not recalled.
 RECALL_ENTITY_SHARE = 0.8
