@@ -8,8 +8,9 @@ import pytest
 from newsroom import nlp
 from newsroom.entities.curation import reject_entity
 from newsroom.entities.linking import link_article
-from newsroom.entities.models import ArticleEntity, Entity, LinkRule, Mention
+from newsroom.entities.models import ArticleEntity, Entity, LinkRule, Mention, ReannotationRun
 from newsroom.entities.recall import RECALL_MIN_ARTICLES, is_recallable_word, recall_archive
+from newsroom.entities.tasks import start_reannotation
 from newsroom.nlp import Span, entity_key
 from tests.entities.conftest import entity, linked_mentions
 
@@ -196,3 +197,12 @@ def test_a_name_already_marked_in_the_article_keeps_its_entity_there(make_articl
     recall_archive()
     assert set(article.mentions.values_list("entity_id", flat=True)) == {other.pk}
     assert article.mentions.filter(recalled=True).count() == 1
+
+
+def test_the_background_resolve_run_recalls_too(make_article, editor, immediate_tasks):
+    _marked(make_article, RECALL_MIN_ARTICLES)
+    missed = _article(make_article, MISSED)
+    run = start_reannotation(scope=ReannotationRun.Scope.RESOLVE, user=editor)
+    run.refresh_from_db()
+    assert run.status == ReannotationRun.Status.FINISHED
+    assert missed.mentions.get().recalled
