@@ -206,3 +206,28 @@ def test_the_background_resolve_run_recalls_too(make_article, editor, immediate_
     run.refresh_from_db()
     assert run.status == ReannotationRun.Status.FINISHED
     assert missed.mentions.get().recalled
+
+
+def test_a_common_noun_written_with_the_article_elsewhere_is_not_added(make_article):
+    # هاون (a mortar) marked as a place: the archive also writes الهاون, so it is a noun
+    _marked(make_article, RECALL_MIN_ARTICLES, "هاون", "LOC")
+    for n in range(2):
+        _article(make_article, f"سقطت قذيفة الهاون قرب السوق رقم {n}.")
+    missed = _article(make_article, "وصل الوفد أمس. ثم سقطت قذيفة هاون مساء الجمعة.")
+    assert recall_archive().mentions == 0
+    assert not missed.mentions.exists()
+
+
+def test_a_frequent_word_is_not_added_unless_a_known_place(make_article, monkeypatch):
+    from newsroom.entities import recall
+
+    name = "زنكلوف"  # no known place nor listed name
+    _marked(make_article, RECALL_MIN_ARTICLES, name, "LOC")
+    missed = _article(make_article, f"وصل الوفد أمس. ثم زار الوفد {name} مساء الجمعة.")
+    # in every article of this small archive: a frequent word at these thresholds
+    monkeypatch.setattr(recall, "FREQUENT_MIN_ARTICLES", RECALL_MIN_ARTICLES)
+    monkeypatch.setattr(recall, "FREQUENT_SHARE", 0.5)
+    assert recall_archive().mentions == 0
+    monkeypatch.undo()
+    assert recall_archive().mentions == 1
+    assert missed.mentions.get().entity == entity(name, "LOC")
