@@ -105,6 +105,9 @@ class Mention(models.Model):
     # الملك سلمان, an abbreviation in brackets): its key. The archive's record of whom such a
     # name means; empty for the other mentions.
     handle = models.CharField(_("الاسم المختصر"), max_length=300, blank=True, default="")
+    # Added by the archive's recall pass (``recall.recall_archive``): a name the recogniser
+    # missed here but marked consistently elsewhere. Not counted as the recogniser's evidence.
+    recalled = models.BooleanField(_("من الأرشيف"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("إشارة")

@@ -26,6 +26,7 @@ from newsroom.articles.ingest import annotate_article, error_text
 from newsroom.articles.models import Article
 from newsroom.entities.curation import log_action
 from newsroom.entities.models import CurationLog, Entity, ReannotationRun
+from newsroom.entities.recall import recall_archive
 from newsroom.entities.resolution import resolve_archive
 
 if TYPE_CHECKING:
@@ -111,8 +112,10 @@ def reannotate(run_id: int) -> dict[str, int]:
             error=error_text(exc),
         )
         raise
-    # What the archive says about names may have changed with the new annotations.
+    # What the archive says about names may have changed with the new annotations; the
+    # re-annotated articles lost the names recalled in them, which the recall pass gives back.
     resolve_archive()
+    recall_archive()
     # Articles deleted meanwhile are not counted; the run still ends at 100 %.
     runs.update(status=ReannotationRun.Status.FINISHED, finished_at=timezone.now(), total=F("done"))
     from newsroom.geo.tasks import schedule_linking
@@ -129,6 +132,7 @@ def _resolve(run: ReannotationRun, runs: QuerySet[ReannotationRun]) -> dict[str,
 
     try:
         summary = resolve_archive(progress=progress)
+        recall_archive()
     except Exception as exc:
         logger.exception("resolution run %s stopped", run.pk)
         runs.update(

@@ -41,6 +41,8 @@ def test_it_imports_files_folders_jsonl_gz_and_zip_and_ends_with_a_summary(tmp_p
     assert lines[-1] == "stored 7, duplicates 2, refused 4"
     assert "refused articles.jsonl:3: JSON غير صالح" in err
     assert "refused archive.zip/photo.png: نوع الملف غير مدعوم" in err
+    # the archive passes after the import, their figures beside the places linked
+    assert "places linked " in err and "; archive recall: " in err
     assert not Article.objects.filter(title="عنوان مخفي").exists()
     assert Article.objects.get(title__startswith="افتتاح محطة").source.name == "أرشيف"
     assert Article.objects.get(title__startswith="سباق").source.name == "أرشيف"

@@ -15,6 +15,7 @@ from tqdm import tqdm
 from newsroom.articles.bulk import BATCH_SIZE, default_jobs, ingest_stream
 from newsroom.articles.formats import SUPPORTED_SUFFIXES, Limits, iter_paths
 from newsroom.articles.ingest import Outcome
+from newsroom.entities.recall import recall_archive
 from newsroom.entities.resolution import resolve_archive
 
 
@@ -111,13 +112,17 @@ class Command(BaseCommand):
             raise CommandError(self._summary(counts), returncode=1) from None
         if counts[Outcome.STORED]:
             # What the new articles say about names across the archive (one-word names,
-            # abbreviations): settled once for the whole import; then places and Latin names.
+            # abbreviations, names the recogniser missed in some articles): settled once for
+            # the whole import; then places and Latin names.
             resolve_archive()
+            recall = recall_archive()
             from newsroom.geo.services import link_new_entities
 
             geo = link_new_entities()
             # On stderr, with the progress: stdout stays the one-line summary.
-            self.stderr.write(f"places linked {geo.linked}, persons named {geo.named}")
+            self.stderr.write(
+                f"places linked {geo.linked}, persons named {geo.named}; {recall.describe()}"
+            )
         self.stdout.write(self._summary(counts))
 
     @staticmethod

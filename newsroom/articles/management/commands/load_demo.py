@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 
 from newsroom.articles.formats import parse_txt
 from newsroom.articles.ingest import Outcome, ingest_article
+from newsroom.entities.recall import recall_archive
 from newsroom.entities.resolution import resolve_archive
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -36,6 +37,7 @@ def load_demo(directory: Path = DEMO_DIR, report: dict | None = None):
         yield result
     if stored:
         resolve_archive()
+        recall_archive()
     from newsroom.geo.services import link_new_entities
 
     geo = link_new_entities()

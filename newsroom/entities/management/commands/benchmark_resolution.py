@@ -28,6 +28,7 @@ from newsroom.articles.models import Article
 from newsroom.benchmarks import SKIPPED, benchmark_database, corpus_file, import_corpus
 from newsroom.entities import resolution_benchmark as rb
 from newsroom.entities.models import Entity
+from newsroom.entities.recall import recall_archive
 from newsroom.entities.resolution import resolve_archive
 
 
@@ -93,6 +94,8 @@ class Command(BaseCommand):
             f"archive resolution: {summary.rekeyed} entities re-keyed, {summary.merged} merged"
             f" in {time.monotonic() - started:.1f} s"
         )
+        # Then the names the recogniser missed in some articles, as after every import.
+        self.stdout.write(recall_archive().describe())
         started = time.monotonic()
         results = rb.measure(clusters)
         self.stdout.write(
