@@ -268,6 +268,23 @@ def _articled(name: Name) -> Name:
     return (ARTICLE + name[0],)
 
 
+@lru_cache(maxsize=1)
+def _clubs_of_common_words() -> frozenset[str]:
+    """Keys of the one-word clubs named by a frequent word with the article (الهلال، النصر،
+    الاتحاد): the recogniser marks them only in articles about football."""
+    from newsroom.nlp.tagger.core import PROPAGATE_MIN_RANK, _rank, clubs
+    from newsroom.nlp.tagger.model import default_tagger
+
+    tagger = default_tagger()
+    return frozenset(
+        nlp.entity_key(name[0])
+        for name in clubs()
+        if len(name) == 1
+        and name[0].startswith(ARTICLE)
+        and _rank(tagger, name[0]) < PROPAGATE_MIN_RANK
+    )
+
+
 def is_recallable_word(word: str) -> bool:
     """Whether a one-word name (normalised) may be recalled: no ordinary word, given name,
     title or head, day or month, God, religion, currency, nationality adjective or its adverb,
@@ -285,6 +302,8 @@ def is_recallable_word(word: str) -> bool:
         or is_nationality(word)
     ):
         return False
+    if nlp.entity_key(word) in _clubs_of_common_words():
+        return False  # النصر، الهلال: a club only in an article about football
     if is_listed(nlp.entity_key(word)):
         return True
     # An adverb of an adjective (دبلوماسيا، أميركيا), or an ordinary word with a proclitic
