@@ -65,8 +65,8 @@ def _variant_spellings(make_article) -> None:
     make_article(title="ب", body=f"التقى {KUBAISI} وزير الخارجية في بغداد.")
     make_article(title="ج", body=f"عاد {KUBAISI} إلى بغداد من طهران.")
     make_article(title="د", body=f"وصل {QUBAISI} إلى بغداد.")
-    make_article(title="هـ", body="وصل الوفد إلى سنجار قادما من بغداد.")
-    make_article(title="و", body="وصل الوفد إلى سينجار قادما من بغداد.")
+    make_article(title="هـ", body="وصل الوفد إلى مدينة سنجار قادما من بغداد.")
+    make_article(title="و", body="وصل الوفد إلى مدينة سينجار قادما من بغداد.")
 
 
 @pytest.mark.django_db

@@ -40,19 +40,26 @@ def test_bilstm_matches_the_trained_weights_in_torch_form():
     rows, ids = tagger._input_rows(sents)
     lens = np.array([len(s) for s in sents], dtype=np.int64)
     hidden = tagger._bilstm(tagger._padded_inputs(sents, rows, ids), lens)
-    with np.load(DEFAULT_DIR / "weights.npz") as z:
-        w = {k: z[k].astype(np.float64) for k in z.files}
-    for b, sent in enumerate(sents):
-        own = tagger._token_vectors(sent)
-        bits = np.zeros((len(sent), tagger.n_gaz))
-        for i, fs in enumerate(gaz_features(sent, tagger.gazetteer)):
-            bits[i, [f for f in fs if f < tagger.n_gaz]] = 1
-        X = np.concatenate([own, bits], axis=1)
-        fwd = _reference_lstm(X, w["l0f_wih"], w["l0f_whh"], w["l0f_b"])
-        bwd = _reference_lstm(X[::-1], w["l0b_wih"], w["l0b_whh"], w["l0b_b"])[::-1]
-        expected = np.concatenate([fwd, bwd], axis=1)
-        assert np.abs(hidden[b, : len(sent)] - expected).max() < 1e-4
-        assert not hidden[b, len(sent) :].any()  # padding stays zero
+    # every network of the ensemble (one file each) against its own slice of the states
+    files = ["weights.npz", *tagger.config.get("members", ())]
+    H, Dw = tagger.hidden, tagger.wemb.shape[1]
+    for m, name in enumerate(files):
+        with np.load(DEFAULT_DIR / name) as z:
+            w = {k: z[k].astype(np.float64) for k in z.files}
+        Dc = w["conv0_w"].shape[0]
+        for b, sent in enumerate(sents):
+            own = tagger._token_vectors(sent)
+            own = np.concatenate([own[:, :Dw], own[:, Dw + m * Dc : Dw + (m + 1) * Dc]], axis=1)
+            bits = np.zeros((len(sent), tagger.n_gaz))
+            for i, fs in enumerate(gaz_features(sent, tagger.gazetteer)):
+                bits[i, [f for f in fs if f < tagger.n_gaz]] = 1
+            X = np.concatenate([own, bits], axis=1)
+            fwd = _reference_lstm(X, w["l0f_wih"], w["l0f_whh"], w["l0f_b"])
+            bwd = _reference_lstm(X[::-1], w["l0b_wih"], w["l0b_whh"], w["l0b_b"])[::-1]
+            expected = np.concatenate([fwd, bwd], axis=1)
+            got = hidden[b, : len(sent), m * 2 * H : (m + 1) * 2 * H]
+            assert np.abs(got - expected).max() < 1e-4
+            assert not hidden[b, len(sent) :].any()  # padding stays zero
 
 
 def test_viterbi_finds_the_best_path_of_every_length():
