@@ -51,6 +51,10 @@ def test_a_definite_head_needs_two_definite_words_and_a_bare_word_is_no_name():
     assert _orgs("صوتت الجمعية الوطنية الفرنسية") == ["الجمعية الوطنية الفرنسية"]
     assert _orgs("زار وزارة في الصباح") == []
     assert _orgs("اجتمع مجلس الإدارة أمس") == []  # a board, not a named body
+    # one adjective of a body wider than a country is enough
+    assert _orgs("قالت المفوضية الأوروبية إن") == ["المفوضية الأوروبية"]
+    assert _orgs("رحب الاتحاد الأفريقي بالقرار") == ["الاتحاد الأفريقي"]
+    assert _orgs("قالت الشركة الأوروبية إن") == []  # شركة is no head of such a body
 
 
 def test_a_name_the_tagger_found_is_left_to_it():

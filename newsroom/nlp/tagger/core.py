@@ -357,6 +357,25 @@ def _head(tok: Token) -> bool:
     return tok.is_word and any(v in ORG_HEAD_SPANS for v in strip_variants(norm_word(tok.text)))
 
 
+# Heads of bodies that a definite head and one such adjective name (not شركة: الشركة الأوروبية
+# is a description).
+BODY_HEADS = frozenset(
+    ["مفوضية", "لجنة", "منظمة", "اتحاد", "مجلس", "محكمة", "بنك", "مصرف", "هيئة", "جمعية"]
+    + ["رابطة", "وكالة", "صندوق", "جامعة", "تحالف"]
+)
+# Adjectives that make a definite head alone a name: a body of more than one country
+# (المفوضية الأوروبية، اللجنة الدولية، الاتحاد الأفريقي، اللجنة الأولمبية), not one country's
+# (الشركة الأمريكية), normalised as norm_word.
+WIDER_THAN_A_COUNTRY = frozenset(
+    norm_word(w)
+    for w in [
+        *("الدولي", "الدولية", "العالمي", "العالمية", "الأممي", "الأممية", "الأوروبي"),
+        *("الأوروبية", "الأفريقي", "الأفريقية", "الإفريقي", "الإفريقية", "الآسيوي"),
+        *("الآسيوية", "الخليجي", "الخليجية", "الأولمبي", "الأولمبية"),
+    ]
+)
+
+
 def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> list[_Span]:
     """ORG spans of a head noun and the definite words after it (ال، لل، وال) where the tagger
     found nothing: a head with the article needs two definite words after it (الجمعية الوطنية
@@ -397,7 +416,12 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
             j -= 1
         variants = strip_variants(norm_word(toks[i].text))
         has_article = any(v.startswith("ال") and v[2:] in ORG_HEAD_SPANS for v in variants)
-        if j - i - 1 >= (2 if has_article else 1):
+        wide = (
+            j == i + 2
+            and norm_word(toks[i + 1].text) in WIDER_THAN_A_COUNTRY
+            and any(v.startswith("ال") and v[2:] in BODY_HEADS for v in variants)
+        )
+        if j - i - 1 >= (2 if has_article and not wide else 1):
             strip, form = proclitic(toks[i], tagger, names)
             out.append(_Span(i, j, "ORG", strip, form))
             i = j
