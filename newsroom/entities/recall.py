@@ -236,10 +236,16 @@ def _candidates() -> dict[Name, _Candidate]:
         name = name_of(text)
         if not name:
             continue
-        by_name[name][pk, kind] += count
-        best = spelling.get((name, pk))
-        if best is None or count > best[0]:
-            spelling[name, pk] = (count, text)
+        forms = [(name, text)]
+        rest = _without_place_head(name) if kind == "LOC" else ()
+        if rest:
+            # شبه جزيرة القرم marked: القرم is a name of the place too, and marked there
+            forms.append((rest, " ".join(text.split()[len(name) - len(rest) :])))
+        for form, spelled in forms:
+            by_name[form][pk, kind] += count
+            best = spelling.get((form, pk))
+            if best is None or count > best[0]:
+                spelling[form, pk] = (count, spelled)
     for name in [n for n in by_name if _with_alef(n) in by_name]:
         by_name[_with_alef(name)].update(by_name.pop(name))
     chosen: dict[Name, _Candidate] = {}
@@ -262,6 +268,18 @@ def _candidates() -> dict[Name, _Candidate]:
         if len(name) == 1 and not name[0].startswith(ARTICLE):
             chosen.setdefault(_articled(name), _WITH_ARTICLE)
     return chosen
+
+
+_PLACE_HEADS = (*resolve.NAME_LOC_HEADS, *((head,) for head in sorted(resolve.LOC_HEADS)))
+
+
+def _without_place_head(name: Name) -> Name:
+    """A place's name without the head that says what kind of place it is (شبه جزيرة القرم →
+    القرم، إقليم كردستان → كردستان، ولاية تكساس → تكساس); () when it has none."""
+    for head in _PLACE_HEADS:
+        if len(name) > len(head) and name[: len(head)] == head:
+            return name[len(head) :]
+    return ()
 
 
 def _articled(name: Name) -> Name:

@@ -235,3 +235,18 @@ def test_a_frequent_word_is_not_added_unless_a_known_place(make_article, monkeyp
     monkeypatch.undo()
     assert recall_archive().mentions == 1
     assert missed.mentions.get().entity == entity(name, "LOC")
+
+
+def test_a_place_marked_with_its_head_is_found_without_it(make_article):
+    # شبه جزيرة القرم marked, never القرم alone: القرم names the place too
+    for n in range(RECALL_MIN_ARTICLES):
+        _article(
+            make_article,
+            f"ضمت روسيا شبه جزيرة القرم في العام رقم {n}.",
+            ("شبه جزيرة القرم", "LOC"),
+        )
+    missed = _article(make_article, "وصل الوفد إلى القرم أمس.")
+    assert recall_archive().mentions == 1
+    mention = missed.mentions.get()
+    assert missed.body[mention.start : mention.end] == "القرم"
+    assert mention.entity == entity("شبه جزيرة القرم", "LOC")
