@@ -33,7 +33,7 @@ import time
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from itertools import accumulate
@@ -102,6 +102,24 @@ Name = tuple[str, ...]  # a name's normalised words
 _WORD_RE = regex.compile(r"[^\s\p{P}\p{S}]+")
 _SEPARATOR_RE = regex.compile(r"([\s\p{P}\p{S}]+)")
 _TITLE_WORDS = TITLES | END_TITLES
+# Titles that with a given name name one person in the archive's news (الملك سلمان، الأمير
+# محمد، الشيخ محمد): the given name is recalled as the person the archive's articles that
+# name them in full link it to. Normalised; a proclitic may stand before them.
+_TITLED = "\x00"  # first word of a titled name's Name, which no word of a text is
+RANK_TITLES = frozenset({"الملك", "الامير", "الشيخ", "السلطان", "العاهل"})
+# Words after which a titled name names a place, a body or a prize (مدينة الملك سلمان، مركز
+# الملك سلمان، كأس الملك سلمان): no recalled person there. Normalised.
+_NAMED_AFTER_HEADS = HEADS | frozenset(
+    nlp.normalize_letters(w)
+    for w in (
+        *("مركز", "مستشفى", "شارع", "جائزة", "ستاد", "ملعب", "مطار", "مسجد", "قاعدة", "مجمع"),
+        *("برنامج", "مشروع", "طريق", "حي", "معهد", "كلية", "مدرسة", "قصر", "جسر", "برج"),
+        *("حديقة", "كأس", "مؤسسة", "صندوق", "جامعة", "مدينة"),
+    )
+)
+_TITLED_RE = regex.compile(
+    r"(?<![^\s\p{P}\p{S}])[وفبل]?(" + "|".join(sorted(RANK_TITLES)) + r")\s+([^\s\p{P}\p{S}]+)"
+)
 
 
 @dataclass
@@ -156,7 +174,7 @@ def recall_archive(*, progress: Progress | None = None) -> RecallSummary:
     additions = {
         pk: kept
         for pk, items in found.items()
-        if (kept := [item for item in items if item.name in lexicon])
+        if (kept := [item for item in items if item.name in lexicon or item.name[0] == _TITLED])
     }
     ids = sorted(additions)
     for start in range(0, len(ids), WRITE_BATCH):
@@ -174,6 +192,7 @@ def _scan(
     """One pass over the archive: for each candidate, the articles that contain it and those
     that mark it; for each article, the unmarked occurrences (and when it is placed)."""
     matcher = _Matcher(candidates)
+    titled: dict[Name, Counter[int]] = defaultdict(Counter)  # whom each titled name named
     occurs: Counter[Name] = Counter()
     marked: Counter[Name] = Counter()
     found: dict[int, list[_Found]] = {}
@@ -209,13 +228,97 @@ def _scan(
                         own.setdefault(name, entity_id)
             occurs.update(seen)
             marked.update(own.keys())
-            if misses:
-                found[pk] = _non_overlapping(misses, own)
+            titled_misses = _titled(pk, {"title": title, "body": body}, spans, titled)
+            if misses or titled_misses:
+                items = _non_overlapping(misses, own)
+                items += [
+                    t
+                    for t in titled_misses
+                    if not any(
+                        i.field == t.field and i.start < t.end and t.start < i.end for i in items
+                    )
+                ]
+                found[pk] = items
                 placed[pk] = placed_at
         done += len(articles)
         if progress:
             progress(done, total_articles)
+    _settle_titled(titled, candidates, found)
     return occurs, marked, found, placed
+
+
+def _titled(
+    pk: int,
+    texts: dict[str, str],
+    spans: Sequence[tuple[str, int, int, int, bool]],
+    titled: dict[Name, Counter[int]],
+) -> list[_Found]:
+    """The titled given names of one article (الملك سلمان): where a mention of the recogniser
+    starts at the given name, the entity it links to is counted into ``titled``; where no
+    mention covers it, it is returned as a miss (its entity left to _settle_titled)."""
+    out = []
+    seen: set[Name] = set()
+    for field, text in texts.items():
+        folded = nlp.normalize_letters(text).casefold()
+        if len(folded) != len(text):
+            continue  # marks deleted inside words: offsets would not be the text's
+        mine = [span for span in spans if span[0] == field]
+        for match in _TITLED_RE.finditer(folded):
+            given = match.group(2)
+            if not is_given_name(given) or _after_a_head(folded, match.start()):
+                continue
+            name = (_TITLED, match.group(1), given)
+            start, end = match.span(2)
+            over = [span for span in mine if span[1] < end and start < span[2]]
+            if any(span[1] == start and not span[4] for span in over):
+                if name not in seen:
+                    titled[name][next(sp[3] for sp in over if sp[1] == start)] += 1
+                    seen.add(name)
+            elif not over:
+                bounds = nlp.sentence_bounds(text)
+                out.append(
+                    _Found(name, field, start, end, _sentence_of(bounds, start), text[start:end], 0)
+                )
+    return out
+
+
+def _after_a_head(folded: str, at: int) -> bool:
+    """Whether the word before offset ``at`` of a folded text is a head that a titled name
+    completes (مدينة الملك سلمان)."""
+    before = _WORD_RE.findall(folded[max(0, at - 40) : at])
+    if not before or folded[at - 1 : at] != " ":
+        return False
+    word = before[-1]
+    return word in _NAMED_AFTER_HEADS or (word[:1] in "وفبل" and word[1:] in _NAMED_AFTER_HEADS)
+
+
+def _settle_titled(
+    titled: dict[Name, Counter[int]],
+    candidates: dict[Name, _Candidate],
+    found: dict[int, list[_Found]],
+) -> None:
+    """Give each missed titled name the person the archive links it to, where it links it
+    to one person in at least RECALL_MIN_ARTICLES articles and RECALL_ENTITY_SHARE of them;
+    drop the others."""
+    whom: dict[Name, int] = {}
+    for name, counts in titled.items():
+        total = sum(counts.values())
+        ((entity_id, count),) = counts.most_common(1)
+        if count >= RECALL_MIN_ARTICLES and count >= RECALL_ENTITY_SHARE * total:
+            whom[name] = entity_id
+    persons = set(
+        Entity.objects.filter(pk__in=set(whom.values()), kind="PERS").values_list("pk", flat=True)
+    )
+    for pk, items in list(found.items()):
+        kept = [
+            item if item.entity_id != 0 else replace(item, entity_id=whom[item.name])
+            for item in items
+            if item.entity_id != 0 or whom.get(item.name) in persons
+        ]
+        if kept:
+            found[pk] = kept
+        else:
+            del found[pk]
 
 
 def _candidates() -> dict[Name, _Candidate]:

@@ -250,3 +250,30 @@ def test_a_place_marked_with_its_head_is_found_without_it(make_article):
     mention = missed.mentions.get()
     assert missed.body[mention.start : mention.end] == "القرم"
     assert mention.entity == entity("شبه جزيرة القرم", "LOC")
+
+
+def _named_in_full(make_article, title: str, full: str, count: int, first: int = 0) -> None:
+    for n in range(first, first + count):
+        _article(make_article, f"قال {title} {full} إن الزيارة مهمة رقم {n}.", (full, "PERS"))
+
+
+def test_a_titled_given_name_is_recalled_as_the_person_the_archive_links_it_to(make_article):
+    _named_in_full(make_article, "الملك", "سلمان بن عبدالعزيز", RECALL_MIN_ARTICLES)
+    missed = _article(make_article, "استقبل الملك سلمان الوفد. ثم التقى بالملك سلمان وزير.")
+    centre = _article(make_article, "افتتح مركز الملك سلمان للإغاثة فرعا جديدا.")
+    summary = recall_archive()
+    assert summary.mentions == 2
+    king = entity("سلمان بن عبدالعزيز", "PERS")
+    mentions = list(missed.mentions.order_by("start"))
+    assert [missed.body[m.start : m.end] for m in mentions] == ["سلمان", "سلمان"]
+    assert {m.entity for m in mentions} == {king} and all(m.recalled for m in mentions)
+    assert not centre.mentions.exists()  # a body named after the king is not the king
+    assert recall_archive().mentions == 0
+
+
+def test_a_titled_given_name_shared_by_two_people_is_left_alone(make_article):
+    _named_in_full(make_article, "الأمير", "محمد بن سلمان", RECALL_MIN_ARTICLES)
+    _named_in_full(make_article, "الأمير", "محمد بن نايف", RECALL_MIN_ARTICLES, first=10)
+    missed = _article(make_article, "استقبل الأمير محمد الوفد.")
+    assert recall_archive().mentions == 0
+    assert not missed.mentions.exists()
