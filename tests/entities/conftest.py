@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from newsroom.entities.linking import link_article
 from newsroom.entities.models import Entity, Mention
+from newsroom.nlp import Span, entity_key
+from newsroom.nlp.cleanup import clean_spans
 from newsroom.nlp.resolve import name_key
 
 # One person written two ways (ك / ق) that linking keeps apart, neither spelling being in the
@@ -29,6 +32,20 @@ def immediate_tasks(settings):
 
 def entity(name: str, kind: str) -> Entity:
     return Entity.objects.get(kind=kind, key=name_key(kind, name))
+
+
+def linked_article(make_article, body: str, *names: tuple[str, str], clean: bool = False):
+    """An article whose body names ``names`` (text, kind) and nothing else, linked from
+    hand-made spans as if the recogniser had marked exactly those (cleaned as every recogniser's
+    are when ``clean``)."""
+    article = make_article(title="خبر", body=body).article
+    spans, at = [], 0
+    for text, kind in names:
+        start = body.index(text, at)
+        at = start + len(text)
+        spans.append(Span(start, at, kind, text, entity_key(text)))
+    link_article(article, {"title": [], "body": clean_spans(body, spans) if clean else spans})
+    return article
 
 
 def linked_mentions() -> set[tuple[int, str, int, int, int]]:

@@ -12,7 +12,7 @@ from newsroom.entities.models import ArticleEntity, Entity, LinkRule, Mention, R
 from newsroom.entities.recall import RECALL_MIN_ARTICLES, is_recallable_word, recall_archive
 from newsroom.entities.tasks import start_reannotation
 from newsroom.nlp import Span, entity_key
-from tests.entities.conftest import entity, linked_mentions
+from tests.entities.conftest import entity, linked_article, linked_mentions
 
 pytestmark = pytest.mark.django_db
 
@@ -20,23 +20,12 @@ pytestmark = pytest.mark.django_db
 MISSED = "وصل الوفد إلى الحديدة أمس. ثم زار الوفد وصعدة مساء الجمعة."
 
 
-def _article(make_article, body: str, *names: tuple[str, str]):
-    """An article whose body names ``names`` (text, kind) and nothing else, as if the recogniser
-    had marked exactly those."""
-    article = make_article(title="خبر", body=body).article
-    spans, at = [], 0
-    for text, kind in names:
-        start = body.index(text, at)
-        at = start + len(text)
-        spans.append(Span(start, at, kind, text, entity_key(text)))
-    link_article(article, {"title": [], "body": spans})
-    return article
-
-
 def _marked(make_article, count: int, name: str = "صعدة", kind: str = "LOC", first: int = 0):
     """``count`` articles in which the recogniser marked ``name``."""
     return [
-        _article(make_article, f"قصفت الطائرات مواقع في {name} صباح اليوم رقم {n}.", (name, kind))
+        linked_article(
+            make_article, f"قصفت الطائرات مواقع في {name} صباح اليوم رقم {n}.", (name, kind)
+        )
         for n in range(first, first + count)
     ]
 
@@ -51,7 +40,7 @@ def _state() -> tuple[set, set, set]:
 
 def test_a_name_marked_often_is_added_where_the_recogniser_missed_it(make_article):
     _marked(make_article, RECALL_MIN_ARTICLES)
-    missed = _article(make_article, MISSED)
+    missed = linked_article(make_article, MISSED)
     assert not missed.mentions.exists()
 
     summary = recall_archive()
@@ -74,7 +63,7 @@ def test_a_name_marked_often_is_added_where_the_recogniser_missed_it(make_articl
 
 def test_a_second_run_adds_nothing_and_reannotation_gives_the_same(make_article):
     _marked(make_article, RECALL_MIN_ARTICLES)
-    missed = _article(make_article, MISSED)
+    missed = linked_article(make_article, MISSED)
     assert recall_archive().mentions == 1
     after = _state()
 
@@ -92,7 +81,7 @@ def test_a_second_run_adds_nothing_and_reannotation_gives_the_same(make_article)
 
 def test_a_name_marked_in_too_few_articles_is_not_added(make_article):
     _marked(make_article, RECALL_MIN_ARTICLES - 1)
-    missed = _article(make_article, MISSED)
+    missed = linked_article(make_article, MISSED)
     assert recall_archive().mentions == 0
     assert not missed.mentions.exists()
 
@@ -100,7 +89,7 @@ def test_a_name_marked_in_too_few_articles_is_not_added(make_article):
 def test_a_name_left_unmarked_in_most_articles_is_not_added(make_article):
     _marked(make_article, RECALL_MIN_ARTICLES)
     for n in range(RECALL_MIN_ARTICLES + 1):
-        _article(make_article, f"زار الوفد صعدة في الصباح رقم {n}.")
+        linked_article(make_article, f"زار الوفد صعدة في الصباح رقم {n}.")
     assert recall_archive().mentions == 0
     assert not Mention.objects.filter(recalled=True).exists()
 
@@ -114,7 +103,7 @@ def test_a_name_left_unmarked_in_most_articles_is_not_added(make_article):
 )
 def test_a_given_name_or_an_ordinary_word_is_never_added(make_article, name, kind):
     _marked(make_article, RECALL_MIN_ARTICLES + 2, name, kind)
-    missed = _article(make_article, f"وصل الوفد أمس. ثم قال {name} إن الاجتماع انتهى.")
+    missed = linked_article(make_article, f"وصل الوفد أمس. ثم قال {name} إن الاجتماع انتهى.")
     assert recall_archive().mentions == 0
     assert not missed.mentions.exists()
 
@@ -151,7 +140,7 @@ def test_names_that_may_be_recalled(word):
 
 def test_a_name_an_editor_rejected_is_not_added(make_article, editor):
     _marked(make_article, RECALL_MIN_ARTICLES)
-    missed = _article(make_article, MISSED)
+    missed = linked_article(make_article, MISSED)
     reject_entity(entity=entity("صعدة", "LOC"), user=editor)
     assert recall_archive().mentions == 0
     assert not missed.mentions.exists()
@@ -159,7 +148,7 @@ def test_a_name_an_editor_rejected_is_not_added(make_article, editor):
 
 def test_a_rejection_rule_keeps_a_marked_name_out(make_article):
     _marked(make_article, RECALL_MIN_ARTICLES)
-    missed = _article(make_article, MISSED)
+    missed = linked_article(make_article, MISSED)
     LinkRule.objects.create(match=LinkRule.Match.NAME, kind="", key=entity_key("صعدة"))
     assert recall_archive().mentions == 0
     assert not missed.mentions.exists()
@@ -167,7 +156,7 @@ def test_a_rejection_rule_keeps_a_marked_name_out(make_article):
 
 def test_a_link_rule_decides_the_entity(make_article):
     _marked(make_article, RECALL_MIN_ARTICLES)
-    missed = _article(make_article, MISSED)
+    missed = linked_article(make_article, MISSED)
     province = Entity.objects.create(kind="LOC", key="محافظه صعده", name="محافظة صعدة")
     LinkRule.objects.create(
         match=LinkRule.Match.NAME, kind="LOC", key=entity_key("صعدة"), entity=province
@@ -181,7 +170,7 @@ def test_a_link_rule_decides_the_entity(make_article):
 def test_a_longer_name_marked_there_wins(make_article):
     _marked(make_article, RECALL_MIN_ARTICLES)
     body = "فاز نادي شباب صعدة أمس. ثم زار الوفد وصعدة مساء."
-    article = _article(make_article, body, ("نادي شباب صعدة", "ORG"))
+    article = linked_article(make_article, body, ("نادي شباب صعدة", "ORG"))
     recall_archive()
     spans = sorted(article.mentions.values_list("start", "end", "recalled"))
     club = body.index("نادي")
@@ -205,7 +194,7 @@ def test_a_name_already_marked_in_the_article_keeps_its_entity_there(make_articl
 
 def test_the_background_resolve_run_recalls_too(make_article, editor, immediate_tasks):
     _marked(make_article, RECALL_MIN_ARTICLES)
-    missed = _article(make_article, MISSED)
+    missed = linked_article(make_article, MISSED)
     run = start_reannotation(scope=ReannotationRun.Scope.RESOLVE, user=editor)
     run.refresh_from_db()
     assert run.status == ReannotationRun.Status.FINISHED
@@ -216,8 +205,8 @@ def test_a_common_noun_written_with_the_article_elsewhere_is_not_added(make_arti
     # هاون (a mortar) marked as a place: the archive also writes الهاون, so it is a noun
     _marked(make_article, RECALL_MIN_ARTICLES, "هاون", "LOC")
     for n in range(2):
-        _article(make_article, f"سقطت قذيفة الهاون قرب السوق رقم {n}.")
-    missed = _article(make_article, "وصل الوفد أمس. ثم سقطت قذيفة هاون مساء الجمعة.")
+        linked_article(make_article, f"سقطت قذيفة الهاون قرب السوق رقم {n}.")
+    missed = linked_article(make_article, "وصل الوفد أمس. ثم سقطت قذيفة هاون مساء الجمعة.")
     assert recall_archive().mentions == 0
     assert not missed.mentions.exists()
 
@@ -227,7 +216,7 @@ def test_a_frequent_word_is_not_added_unless_a_known_place(make_article, monkeyp
 
     name = "زنكلوف"  # no known place nor listed name
     _marked(make_article, RECALL_MIN_ARTICLES, name, "LOC")
-    missed = _article(make_article, f"وصل الوفد أمس. ثم زار الوفد {name} مساء الجمعة.")
+    missed = linked_article(make_article, f"وصل الوفد أمس. ثم زار الوفد {name} مساء الجمعة.")
     # in every article of this small archive: a frequent word at these thresholds
     monkeypatch.setattr(recall, "FREQUENT_MIN_ARTICLES", RECALL_MIN_ARTICLES)
     monkeypatch.setattr(recall, "FREQUENT_SHARE", 0.5)
@@ -240,12 +229,12 @@ def test_a_frequent_word_is_not_added_unless_a_known_place(make_article, monkeyp
 def test_a_place_marked_with_its_head_is_found_without_it(make_article):
     # شبه جزيرة القرم marked, never القرم alone: القرم names the place too
     for n in range(RECALL_MIN_ARTICLES):
-        _article(
+        linked_article(
             make_article,
             f"ضمت روسيا شبه جزيرة القرم في العام رقم {n}.",
             ("شبه جزيرة القرم", "LOC"),
         )
-    missed = _article(make_article, "وصل الوفد إلى القرم أمس.")
+    missed = linked_article(make_article, "وصل الوفد إلى القرم أمس.")
     assert recall_archive().mentions == 1
     mention = missed.mentions.get()
     assert missed.body[mention.start : mention.end] == "القرم"
@@ -254,13 +243,13 @@ def test_a_place_marked_with_its_head_is_found_without_it(make_article):
 
 def _named_in_full(make_article, title: str, full: str, count: int, first: int = 0) -> None:
     for n in range(first, first + count):
-        _article(make_article, f"قال {title} {full} إن الزيارة مهمة رقم {n}.", (full, "PERS"))
+        linked_article(make_article, f"قال {title} {full} إن الزيارة مهمة رقم {n}.", (full, "PERS"))
 
 
 def test_a_titled_given_name_is_recalled_as_the_person_the_archive_links_it_to(make_article):
     _named_in_full(make_article, "الملك", "سلمان بن عبدالعزيز", RECALL_MIN_ARTICLES)
-    missed = _article(make_article, "استقبل الملك سلمان الوفد. ثم التقى بالملك سلمان وزير.")
-    centre = _article(make_article, "افتتح مركز الملك سلمان للإغاثة فرعا جديدا.")
+    missed = linked_article(make_article, "استقبل الملك سلمان الوفد. ثم التقى بالملك سلمان وزير.")
+    centre = linked_article(make_article, "افتتح مركز الملك سلمان للإغاثة فرعا جديدا.")
     summary = recall_archive()
     assert summary.mentions == 2
     king = entity("سلمان بن عبدالعزيز", "PERS")
@@ -274,6 +263,6 @@ def test_a_titled_given_name_is_recalled_as_the_person_the_archive_links_it_to(m
 def test_a_titled_given_name_shared_by_two_people_is_left_alone(make_article):
     _named_in_full(make_article, "الأمير", "محمد بن سلمان", RECALL_MIN_ARTICLES)
     _named_in_full(make_article, "الأمير", "محمد بن نايف", RECALL_MIN_ARTICLES, first=10)
-    missed = _article(make_article, "استقبل الأمير محمد الوفد.")
+    missed = linked_article(make_article, "استقبل الأمير محمد الوفد.")
     assert recall_archive().mentions == 0
     assert not missed.mentions.exists()

@@ -17,64 +17,47 @@ from newsroom.entities.models import (
 from newsroom.entities.resolution import resolve_archive
 from newsroom.entities.tasks import start_reannotation
 from newsroom.nlp import Span, entity_key
-from newsroom.nlp.cleanup import clean_spans
 from newsroom.nlp.resolve import name_key
+from tests.entities.conftest import entity, linked_article
 
 pytestmark = pytest.mark.django_db
 
 
-def _article(make_article, body: str, *names: tuple[str, str], clean: bool = False):
-    """An article whose body names ``names`` (text, kind), linked from hand-made spans (cleaned
-    as every recogniser's are when ``clean``)."""
-    article = make_article(title="خبر", body=body).article
-    spans, at = [], 0
-    for text, kind in names:
-        start = body.index(text, at)
-        at = start + len(text)
-        spans.append(Span(start, at, kind, text, entity_key(text)))
-    link_article(article, {"title": [], "body": clean_spans(body, spans) if clean else spans})
-    return article
-
-
-def _entity(name: str, kind: str) -> Entity:
-    return Entity.objects.get(kind=kind, key=name_key(kind, name))
-
-
 def test_a_surname_alone_means_whom_the_archive_says(make_article):
     for n in range(3):
-        _article(
+        linked_article(
             make_article,
             f"وصل هادي العامري إلى الموصل {n}. وقال العامري إن الوضع هادئ.",
             ("هادي العامري", "PERS"),
             ("العامري", "PERS"),
         )
-    alone = _article(make_article, "صرح العامري للصحفيين مساء أمس.", ("العامري", "PERS"))
-    amiri = _entity("هادي العامري", "PERS")
+    alone = linked_article(make_article, "صرح العامري للصحفيين مساء أمس.", ("العامري", "PERS"))
+    amiri = entity("هادي العامري", "PERS")
     assert alone.mentions.get().entity == amiri
     assert amiri.article_count == 4
     assert not Entity.objects.filter(kind="PERS", key="العامري").exists()
 
 
 def test_a_name_nobody_can_place_is_not_an_entity(make_article):
-    article = _article(make_article, "قال رأيك إن الأمر محسوم.", ("رأيك", "PERS"))
+    article = linked_article(make_article, "قال رأيك إن الأمر محسوم.", ("رأيك", "PERS"))
     assert not article.mentions.exists()
 
 
 def test_a_bare_given_name_joins_the_full_name_or_stays_plain_text(make_article):
-    joined = _article(
+    joined = linked_article(
         make_article,
         "استقبل سلمان بن عبدالعزيز الوفد، وقال سلمان إن الزيارة مهمة.",
         ("سلمان بن عبدالعزيز", "PERS"),
         ("سلمان", "PERS"),
     )
-    king = _entity("سلمان بن عبدالعزيز", "PERS")
+    king = entity("سلمان بن عبدالعزيز", "PERS")
     assert {m.entity for m in joined.mentions.all()} == {king}
-    plain = _article(make_article, "قال خالد إن الاجتماع انتهى.", ("خالد", "PERS"))
+    plain = linked_article(make_article, "قال خالد إن الاجتماع انتهى.", ("خالد", "PERS"))
     assert not plain.mentions.exists()
 
 
 def test_a_fathers_name_never_joins_the_son(make_article):
-    article = _article(
+    article = linked_article(
         make_article,
         "التقى محمد بن سلمان الوفد. وكان سلمان بن عبدالعزيز حاضرًا، وأثنى سلمان على الوفد.",
         ("محمد بن سلمان", "PERS"),
@@ -82,12 +65,12 @@ def test_a_fathers_name_never_joins_the_son(make_article):
         ("سلمان", "PERS"),
     )
     last = article.mentions.order_by("start").last()
-    assert last.entity == _entity("سلمان بن عبدالعزيز", "PERS")
-    assert _entity("محمد بن سلمان", "PERS") != _entity("سلمان بن عبدالعزيز", "PERS")
+    assert last.entity == entity("سلمان بن عبدالعزيز", "PERS")
+    assert entity("محمد بن سلمان", "PERS") != entity("سلمان بن عبدالعزيز", "PERS")
 
 
 def test_an_abbreviation_in_brackets_names_the_same_entity(make_article):
-    article = _article(
+    article = linked_article(
         make_article,
         "أعلنت هيئة تنظيم الاتصالات (هتا) قرارًا جديدًا.",
         ("هيئة تنظيم الاتصالات", "ORG"),
@@ -98,17 +81,17 @@ def test_an_abbreviation_in_brackets_names_the_same_entity(make_article):
 
 def _old_entity(make_article, name: str, key: str, kind: str = "PERS") -> Entity:
     """An entity as an older version stored it: under a key that resolution now changes."""
-    article = _article(make_article, f"وصل {name} أمس.", (name, kind))
-    entity = article.mentions.get().entity
-    Entity.objects.filter(pk=entity.pk).update(key=key)
-    entity.refresh_from_db()
-    return entity
+    article = linked_article(make_article, f"وصل {name} أمس.", (name, kind))
+    old = article.mentions.get().entity
+    Entity.objects.filter(pk=old.pk).update(key=key)
+    old.refresh_from_db()
+    return old
 
 
 def test_resolving_the_archive_merges_old_keys_redirects_and_is_idempotent(client, make_article):
     old = _old_entity(make_article, "محمد بن نايف بن عبدالعزيز", "محمد بن نايف بن عبدالعزيز")
-    _article(make_article, "التقى محمد بن نايف الوفد.", ("محمد بن نايف", "PERS"))
-    survivor = _entity("محمد بن نايف", "PERS")
+    linked_article(make_article, "التقى محمد بن نايف الوفد.", ("محمد بن نايف", "PERS"))
+    survivor = entity("محمد بن نايف", "PERS")
     assert old.pk != survivor.pk
 
     summary = resolve_archive()
@@ -130,8 +113,8 @@ def test_resolving_the_archive_merges_old_keys_redirects_and_is_idempotent(clien
 
 def test_an_editors_not_the_same_and_split_survive_resolution(make_article, editor):
     old = _old_entity(make_article, "عبد الكريم خلف", "عبد الكريم خلف")
-    _article(make_article, "صرح عبدالكريم خلف للصحفيين.", ("عبدالكريم خلف", "PERS"))
-    other = _entity("عبدالكريم خلف", "PERS")
+    linked_article(make_article, "صرح عبدالكريم خلف للصحفيين.", ("عبدالكريم خلف", "PERS"))
+    other = entity("عبدالكريم خلف", "PERS")
     curation.mark_distinct(first=old, second=other, user=editor)
 
     assert resolve_archive().merged == 0
@@ -141,7 +124,7 @@ def test_an_editors_not_the_same_and_split_survive_resolution(make_article, edit
 
 def test_resolution_runs_in_the_background_with_progress(make_article, immediate_tasks, editor):
     _old_entity(make_article, "علي عبد الله صالح", "علي عبد الله صالح")
-    _article(make_article, "قال علي عبدالله صالح إن…", ("علي عبدالله صالح", "PERS"))
+    linked_article(make_article, "قال علي عبدالله صالح إن…", ("علي عبدالله صالح", "PERS"))
     run = start_reannotation(scope=ReannotationRun.Scope.RESOLVE, user=editor)
     run.refresh_from_db()
     assert run.status == ReannotationRun.Status.FINISHED
@@ -151,7 +134,7 @@ def test_resolution_runs_in_the_background_with_progress(make_article, immediate
 
 def _cleaned_article(make_article, body: str, *names: tuple[str, str]):
     """Like _article, with the spans cleaned as every recogniser's are (titles come off)."""
-    return _article(make_article, body, *names, clean=True)
+    return linked_article(make_article, body, *names, clean=True)
 
 
 def test_a_titled_given_name_means_whom_the_archive_says(make_article):
@@ -167,7 +150,7 @@ def test_a_titled_given_name_means_whom_the_archive_says(make_article):
     )
     mention = alone.mentions.get()
     assert alone.body[mention.start : mention.end] == "سلمان"
-    assert mention.entity == _entity("سلمان بن عبدالعزيز", "PERS")
+    assert mention.entity == entity("سلمان بن عبدالعزيز", "PERS")
     # a prince of the same given name is someone else
     prince = _cleaned_article(
         make_article, "قال الأمير سلمان إن الاجتماع انتهى.", ("الأمير سلمان", "PERS")
@@ -196,24 +179,24 @@ def test_spellings_of_a_foreign_name_are_one_but_two_arabic_names_are_two(a, b, 
 
 
 def test_resolution_merges_spellings_of_one_foreign_name(make_article):
-    _article(make_article, "قال فلاديمير بوتين إن…", ("فلاديمير بوتين", "PERS"))
-    _article(make_article, "قال فلاديمير بوتن إن…", ("فلاديمير بوتن", "PERS"))
-    _article(make_article, "قال محمد حسن إن…", ("محمد حسن", "PERS"))
-    _article(make_article, "قال محمد حسين إن…", ("محمد حسين", "PERS"))
+    linked_article(make_article, "قال فلاديمير بوتين إن…", ("فلاديمير بوتين", "PERS"))
+    linked_article(make_article, "قال فلاديمير بوتن إن…", ("فلاديمير بوتن", "PERS"))
+    linked_article(make_article, "قال محمد حسن إن…", ("محمد حسن", "PERS"))
+    linked_article(make_article, "قال محمد حسين إن…", ("محمد حسين", "PERS"))
     assert resolve_archive().merged == 1
-    assert _entity("فلاديمير بوتين", "PERS").article_count == 2
-    assert _entity("محمد حسن", "PERS") != _entity("محمد حسين", "PERS")
+    assert entity("فلاديمير بوتين", "PERS").article_count == 2
+    assert entity("محمد حسن", "PERS") != entity("محمد حسين", "PERS")
 
 
 def test_a_ministry_without_its_country_adjective_is_the_one_the_archive_says(make_article):
     for n in range(3):
-        _article(
+        linked_article(
             make_article,
             f"أعلنت وزارة الصحة السعودية {n} حالات جديدة، وقالت وزارة الصحة إن الوضع مستقر.",
             ("وزارة الصحة السعودية", "ORG"),
             ("وزارة الصحة", "ORG"),
         )
-    _article(make_article, "قالت وزارة الصحة إن اللقاح متوفر.", ("وزارة الصحة", "ORG"))
+    linked_article(make_article, "قالت وزارة الصحة إن اللقاح متوفر.", ("وزارة الصحة", "ORG"))
     resolve_archive()
     assert Entity.objects.filter(kind="ORG").count() == 1
     assert Entity.objects.get(kind="ORG").article_count == 4
@@ -233,21 +216,21 @@ def test_an_entity_first_seen_after_li_is_named_with_its_article(make_article):
 
 def test_a_name_with_its_middle_name_left_out_is_the_same_person(make_article):
     for n in range(3):
-        _article(
+        linked_article(
             make_article,
             f"قال أحمد عبيد بن دغر إن الحكومة مستعدة {n}. وأضاف أحمد بن دغر أن الحوار مستمر.",
             ("أحمد عبيد بن دغر", "PERS"),
             ("أحمد بن دغر", "PERS"),
         )
-    alone = _article(make_article, "وصل أحمد بن دغر إلى عدن.", ("أحمد بن دغر", "PERS"))
+    alone = linked_article(make_article, "وصل أحمد بن دغر إلى عدن.", ("أحمد بن دغر", "PERS"))
     resolve_archive()
-    full = _entity("أحمد عبيد بن دغر", "PERS")
+    full = entity("أحمد عبيد بن دغر", "PERS")
     assert alone.mentions.get().entity == full
     assert full.article_count == 4
 
 
 def test_a_patronymic_chain_is_never_a_name_with_middle_names_left_out(make_article):
-    article = _article(
+    article = linked_article(
         make_article,
         "التقى محمد بن عبدالله بن سلمان الوفد، ثم وصل محمد بن سلمان.",
         ("محمد بن عبدالله بن سلمان", "PERS"),
@@ -258,19 +241,19 @@ def test_a_patronymic_chain_is_never_a_name_with_middle_names_left_out(make_arti
 
 def test_a_surname_marked_a_place_is_the_person_the_archive_names(make_article):
     for n in range(3):
-        _article(
+        linked_article(
             make_article,
             f"تعرض سيرغي سكريبال للتسميم {n}. وقالت الشرطة إن سكريبال في المستشفى.",
             ("سيرغي سكريبال", "PERS"),
             ("سكريبال", "LOC"),
         )
-    alone = _article(make_article, "تحسنت حالة سكريبال اليوم.", ("سكريبال", "LOC"))
+    alone = linked_article(make_article, "تحسنت حالة سكريبال اليوم.", ("سكريبال", "LOC"))
     resolve_archive()
-    person = _entity("سيرغي سكريبال", "PERS")
+    person = entity("سيرغي سكريبال", "PERS")
     assert alone.mentions.get().entity == person
     assert person.article_count == 4
     # a known place keeps its page, whoever bears its name
-    _article(
+    linked_article(
         make_article, "وصل علي جدة إلى المدينة. وقال جدة إن", ("علي جدة", "PERS"), ("جدة", "LOC")
     )
     assert Entity.objects.filter(kind="LOC", key=name_key("LOC", "جدة")).exists()
@@ -278,13 +261,13 @@ def test_a_surname_marked_a_place_is_the_person_the_archive_names(make_article):
 
 def test_one_name_marked_with_two_kinds_is_one_page_but_an_ordinary_word_stays_two(make_article):
     for n in range(3):
-        _article(make_article, f"فاز أرسنال {n} على ضيفه.", ("أرسنال", "ORG"))
-    once = _article(make_article, "قال أرسنال إن اللاعب مصاب.", ("أرسنال", "PERS"))
+        linked_article(make_article, f"فاز أرسنال {n} على ضيفه.", ("أرسنال", "ORG"))
+    once = linked_article(make_article, "قال أرسنال إن اللاعب مصاب.", ("أرسنال", "PERS"))
     for n in range(3):
-        _article(make_article, f"بثت الجزيرة {n} التقرير.", ("الجزيرة", "ORG"))
-    region = _article(make_article, "قصفت الطائرات الجزيرة السورية.", ("الجزيرة", "LOC"))
+        linked_article(make_article, f"بثت الجزيرة {n} التقرير.", ("الجزيرة", "ORG"))
+    region = linked_article(make_article, "قصفت الطائرات الجزيرة السورية.", ("الجزيرة", "LOC"))
     resolve_archive()
-    assert once.mentions.get().entity == _entity("أرسنال", "ORG")
+    assert once.mentions.get().entity == entity("أرسنال", "ORG")
     assert region.mentions.get().entity.kind == "LOC"
 
 
@@ -293,7 +276,7 @@ def test_a_short_given_name_and_the_full_one_are_one_person_on_the_archives_evid
 ):
     for first in ("جيمس", "جيم"):
         for n in range(3):
-            _article(
+            linked_article(
                 make_article,
                 f"قال {first} ماتيس إن الجيش مستعد {n}. وأضاف ماتيس أن",
                 (f"{first} ماتيس", "PERS"),
@@ -322,18 +305,18 @@ def test_a_short_given_name_is_only_the_start_of_the_other(a, b, same):
 
 def test_an_organisation_s_short_name_in_its_article_is_the_longer_one(make_article):
     for n in range(3):
-        _article(
+        linked_article(
             make_article,
             f"فاز باريس سان جرمان {n}. وقال مدرب سان جرمان إن",
             ("باريس سان جرمان", "ORG"),
             ("سان جرمان", "ORG"),
         )
-    alone = _article(make_article, "تعاقد سان جرمان مع لاعب.", ("سان جرمان", "ORG"))
+    alone = linked_article(make_article, "تعاقد سان جرمان مع لاعب.", ("سان جرمان", "ORG"))
     resolve_archive()
-    club = _entity("باريس سان جرمان", "ORG")
+    club = entity("باريس سان جرمان", "ORG")
     assert alone.mentions.get().entity == club
     # a head alone stays itself (الاتحاد: a club, or the union of another name)
-    article = _article(
+    article = linked_article(
         make_article,
         "قال الاتحاد الأوروبي إن الاتحاد فاز.",
         ("الاتحاد الأوروبي", "ORG"),
@@ -341,7 +324,7 @@ def test_an_organisation_s_short_name_in_its_article_is_the_longer_one(make_arti
     )
     assert len({m.entity_id for m in article.mentions.all()}) == 2
     # two longer names it could shorten: neither
-    article = _article(
+    article = linked_article(
         make_article,
         "التقى ليستر سيتي ومانشستر سيتي، وخسر سيتي.",
         ("ليستر سيتي", "ORG"),
@@ -355,7 +338,7 @@ def test_a_name_of_its_own_is_not_merged_into_a_longer_one_named_beside_it_now_a
     make_article,
 ):
     for n in range(3):
-        article = _article(
+        article = linked_article(
             make_article,
             f"فاز مجموعة أتلتيكو {n} بجائزة، وقال أتلتيكو إن",
             ("مجموعة أتلتيكو", "ORG"),
@@ -363,27 +346,27 @@ def test_a_name_of_its_own_is_not_merged_into_a_longer_one_named_beside_it_now_a
         )
         assert len({m.entity_id for m in article.mentions.all()}) == 1  # joined there
     for n in range(8):
-        _article(make_article, f"فاز أتلتيكو {n} على ضيفه.", ("أتلتيكو", "ORG"))
+        linked_article(make_article, f"فاز أتلتيكو {n} على ضيفه.", ("أتلتيكو", "ORG"))
     resolve_archive()
-    club, bank = _entity("أتلتيكو", "ORG"), _entity("مجموعة أتلتيكو", "ORG")
+    club, bank = entity("أتلتيكو", "ORG"), entity("مجموعة أتلتيكو", "ORG")
     assert club != bank and club.article_count == 8 and bank.article_count == 3
 
 
 def test_a_name_in_two_words_and_in_one_is_one_page(make_article):
-    _article(make_article, "وصل الوفد إلى بيونغ يانغ.", ("بيونغ يانغ", "PERS"))
-    _article(make_article, "وصل الوفد إلى بيونغيانغ أمس.", ("بيونغيانغ", "LOC"))
-    _article(make_article, "وصل الوفد إلى بيونغيانغ اليوم.", ("بيونغيانغ", "LOC"))
+    linked_article(make_article, "وصل الوفد إلى بيونغ يانغ.", ("بيونغ يانغ", "PERS"))
+    linked_article(make_article, "وصل الوفد إلى بيونغيانغ أمس.", ("بيونغيانغ", "LOC"))
+    linked_article(make_article, "وصل الوفد إلى بيونغيانغ اليوم.", ("بيونغيانغ", "LOC"))
     resolve_archive()
     assert Entity.objects.get(key__startswith="بيونغ").article_count == 3  # taken for a person once
 
 
 def test_a_rare_family_name_with_and_without_a_middle_name_is_one_person(make_article):
-    _article(make_article, "قال أحمد عبيد بن دغر إن…", ("أحمد عبيد بن دغر", "PERS"))
-    _article(make_article, "قال أحمد عبيد بن دغر أمس إن…", ("أحمد عبيد بن دغر", "PERS"))
-    _article(make_article, "وصل أحمد بن دغر إلى عدن.", ("أحمد بن دغر", "PERS"))
+    linked_article(make_article, "قال أحمد عبيد بن دغر إن…", ("أحمد عبيد بن دغر", "PERS"))
+    linked_article(make_article, "قال أحمد عبيد بن دغر أمس إن…", ("أحمد عبيد بن دغر", "PERS"))
+    linked_article(make_article, "وصل أحمد بن دغر إلى عدن.", ("أحمد بن دغر", "PERS"))
     # a family name that is a common name unit: many people
-    _article(make_article, "قال محمد علي إن…", ("محمد علي", "PERS"))
-    _article(make_article, "قال محمد أحمد علي إن…", ("محمد أحمد علي", "PERS"))
+    linked_article(make_article, "قال محمد علي إن…", ("محمد علي", "PERS"))
+    linked_article(make_article, "قال محمد أحمد علي إن…", ("محمد أحمد علي", "PERS"))
     resolve_archive()
-    assert _entity("أحمد عبيد بن دغر", "PERS").article_count == 3
-    assert _entity("محمد علي", "PERS") != _entity("محمد أحمد علي", "PERS")
+    assert entity("أحمد عبيد بن دغر", "PERS").article_count == 3
+    assert entity("محمد علي", "PERS") != entity("محمد أحمد علي", "PERS")
