@@ -204,12 +204,16 @@ def _scan(
             own = _marked_names(spans, {"title": title, "body": body}, candidates)
             seen = set(own)
             misses = []
+            titled_misses: list[_Found] = []
+            counted: set[Name] = set()
             for field, text in (("title", title), ("body", body)):
+                folded = nlp.normalize_letters(text).casefold()
                 # mentions never overlap: ordered by start, only the last one starting before
                 # a match's end can overlap it
                 taken = [span[1:] for span in spans if span[0] == field]
+                titled_misses += _titled(field, text, folded, taken, titled, counted)
                 starts = [span[0] for span in taken]
-                for name, start, end in matcher.matches(text):
+                for name, start, end in matcher.matches(text, folded):
                     seen.add(name)
                     k = bisect_left(starts, end) - 1
                     if k < 0 or taken[k][1] <= start:
@@ -228,7 +232,6 @@ def _scan(
                         own.setdefault(name, entity_id)
             occurs.update(seen)
             marked.update(own.keys())
-            titled_misses = _titled(pk, {"title": title, "body": body}, spans, titled)
             if misses or titled_misses:
                 items = _non_overlapping(misses, own)
                 items += [
@@ -243,42 +246,43 @@ def _scan(
         done += len(articles)
         if progress:
             progress(done, total_articles)
-    _settle_titled(titled, candidates, found)
+    _settle_titled(titled, found)
     return occurs, marked, found, placed
 
 
 def _titled(
-    pk: int,
-    texts: dict[str, str],
-    spans: Sequence[tuple[str, int, int, int, bool]],
+    field: str,
+    text: str,
+    folded: str,
+    taken: Sequence[tuple[int, int, int, bool]],
     titled: dict[Name, Counter[int]],
+    counted: set[Name],
 ) -> list[_Found]:
-    """The titled given names of one article (الملك سلمان): where a mention of the recogniser
-    starts at the given name, the entity it links to is counted into ``titled``; where no
+    """The titled given names of one field of an article (الملك سلمان), ``folded`` its
+    normalised text and ``taken`` its mentions (start, end, entity, recalled): where a mention
+    of the recogniser starts at the given name, the entity it links to is counted into
+    ``titled``, once an article (``counted``: the article's names counted so far); where no
     mention covers it, it is returned as a miss (its entity left to _settle_titled)."""
-    out = []
-    seen: set[Name] = set()
-    for field, text in texts.items():
-        folded = nlp.normalize_letters(text).casefold()
-        if len(folded) != len(text):
-            continue  # marks deleted inside words: offsets would not be the text's
-        mine = [span for span in spans if span[0] == field]
-        for match in _TITLED_RE.finditer(folded):
-            given = match.group(2)
-            if not is_given_name(given) or _after_a_head(folded, match.start()):
-                continue
-            name = (_TITLED, match.group(1), given)
-            start, end = match.span(2)
-            over = [span for span in mine if span[1] < end and start < span[2]]
-            if any(span[1] == start and not span[4] for span in over):
-                if name not in seen:
-                    titled[name][next(sp[3] for sp in over if sp[1] == start)] += 1
-                    seen.add(name)
-            elif not over:
-                bounds = nlp.sentence_bounds(text)
-                out.append(
-                    _Found(name, field, start, end, _sentence_of(bounds, start), text[start:end], 0)
-                )
+    if len(folded) != len(text):
+        return []  # marks deleted inside words: offsets would not be the text's
+    out: list[_Found] = []
+    bounds: list[tuple[int, int]] | None = None
+    for match in _TITLED_RE.finditer(folded):
+        given = match.group(2)
+        if not is_given_name(given) or _after_a_head(folded, match.start()):
+            continue
+        name = (_TITLED, match.group(1), given)
+        start, end = match.span(2)
+        over = [span for span in taken if span[0] < end and start < span[1]]
+        if any(span[0] == start and not span[3] for span in over):
+            if name not in counted:
+                titled[name][next(span[2] for span in over if span[0] == start)] += 1
+                counted.add(name)
+        elif not over:
+            bounds = bounds or nlp.sentence_bounds(text)
+            out.append(
+                _Found(name, field, start, end, _sentence_of(bounds, start), text[start:end], 0)
+            )
     return out
 
 
@@ -292,11 +296,7 @@ def _after_a_head(folded: str, at: int) -> bool:
     return word in _NAMED_AFTER_HEADS or (word[:1] in "وفبل" and word[1:] in _NAMED_AFTER_HEADS)
 
 
-def _settle_titled(
-    titled: dict[Name, Counter[int]],
-    candidates: dict[Name, _Candidate],
-    found: dict[int, list[_Found]],
-) -> None:
+def _settle_titled(titled: dict[Name, Counter[int]], found: dict[int, list[_Found]]) -> None:
     """Give each missed titled name the person the archive links it to, where it links it
     to one person in at least RECALL_MIN_ARTICLES articles and RECALL_ENTITY_SHARE of them;
     drop the others."""
@@ -391,19 +391,10 @@ def _articled(name: Name) -> Name:
 
 @lru_cache(maxsize=1)
 def _clubs_of_common_words() -> frozenset[str]:
-    """Keys of the one-word clubs named by a frequent word with the article (الهلال، النصر،
-    الاتحاد): the recogniser marks them only in articles about football."""
-    from newsroom.nlp.tagger.core import PROPAGATE_MIN_RANK, _rank, clubs
-    from newsroom.nlp.tagger.model import default_tagger
+    """Keys of the recogniser's clubs named by a frequent word (الهلال، النصر، الاتحاد)."""
+    from newsroom.nlp.tagger.core import frequent_word_clubs
 
-    tagger = default_tagger()
-    return frozenset(
-        nlp.entity_key(name[0])
-        for name in clubs()
-        if len(name) == 1
-        and name[0].startswith(ARTICLE)
-        and _rank(tagger, name[0]) < PROPAGATE_MIN_RANK
-    )
+    return frozenset(nlp.entity_key(word) for word in frequent_word_clubs())
 
 
 def is_recallable_word(word: str) -> bool:
@@ -506,9 +497,9 @@ class _Matcher:
                 out.extend((n, name) for name in self._index.get(form, ()))
         return tuple(out)
 
-    def matches(self, text: str) -> Iterator[tuple[Name, int, int]]:
-        """(name, start, end) of each candidate's occurrence, its proclitic left out."""
-        folded = nlp.normalize_letters(text).casefold()
+    def matches(self, text: str, folded: str) -> Iterator[tuple[Name, int, int]]:
+        """(name, start, end) of each candidate's occurrence, its proclitic left out; ``folded``
+        is the text's normalised letters, case-folded."""
         if len(folded) == len(text):
             # the usual case, nothing deleted: offsets into the folded text are the text's
             parts = _SEPARATOR_RE.split(folded)

@@ -124,6 +124,11 @@ def _rank(tagger: Tagger, word: str) -> float:
     return len(tagger.vocab) if i is None or i < 2 else i
 
 
+def is_frequent(tagger: Tagger, word: str) -> bool:
+    """A word among the PROPAGATE_MIN_RANK most frequent of the news (الأمن، الاتحاد)."""
+    return _rank(tagger, word) < PROPAGATE_MIN_RANK
+
+
 def _in_vocab(tagger: Tagger, word: str) -> bool:
     return tagger.vocab.get(norm_word(word), 0) >= 2
 
@@ -587,6 +592,18 @@ CLUB_LIST_MIN = 3
 
 
 @cache
+def frequent_word_clubs() -> frozenset[str]:
+    """The one-word clubs named by a frequent word with the article (الهلال، النصر، الاتحاد),
+    normalised as norm_word: clubs only in articles about football (club_spans)."""
+    tagger = default_tagger()
+    return frozenset(
+        name[0]
+        for name in clubs()
+        if len(name) == 1 and name[0].startswith("ال") and is_frequent(tagger, name[0])
+    )
+
+
+@cache
 def _club_firsts() -> frozenset[str]:
     return frozenset(name[0] for name in clubs())
 
@@ -623,7 +640,7 @@ def club_spans(
             i += 1
             continue
         j, kind, word = hit
-        common = j == i + 1 and _rank(tagger, word) < PROPAGATE_MIN_RANK
+        common = j == i + 1 and is_frequent(tagger, word)
         if (
             common
             and j < len(toks)
@@ -661,7 +678,7 @@ def _is_place(tok: Token, tagger: Tagger, names: Gazetteer) -> bool:
         return True
     norm = norm_word(tok.text)
     if norm in default_gazetteer().common or (
-        _definite(tok.text) and _rank(tagger, tok.text) < PROPAGATE_MIN_RANK
+        _definite(tok.text) and is_frequent(tagger, tok.text)
     ):
         return False
     return entity_key(tok.text) in place_keys() or "LOC" in tagger.gazetteer.get((norm,), ())
@@ -724,7 +741,7 @@ def _named_before_nisba(toks: Sequence[Token], i: int, j: int, form: str, tagger
     listed = names.lookup(rest)
     if listed is not None:
         return listed != "O"
-    return len(rest) == 1 and _rank(tagger, toks[i].text) >= PROPAGATE_MIN_RANK
+    return len(rest) == 1 and not is_frequent(tagger, toks[i].text)
 
 
 def _core_spans(toks: Sequence[Token], names: Gazetteer) -> list[_Span]:
@@ -913,7 +930,7 @@ def _worth_propagating(form: tuple[str, ...], kind: str, tagger: Tagger, names: 
     word = form[0]
     if len(word) < 3 or word in STOP or word in PARTICLES or word in default_gazetteer().common:
         return False
-    if names.single.get(word, "O") != "O" or _rank(tagger, word) >= PROPAGATE_MIN_RANK:
+    if names.single.get(word, "O") != "O" or not is_frequent(tagger, word):
         return True
     return kind == "LOC" and not _definite(word) and entity_key(word) in place_keys()
 
