@@ -12,7 +12,7 @@ from django.db import connection
 from newsroom import nlp
 from newsroom.entities.models import Alias, ArticleEntity, Entity, LinkRule, Mention
 from newsroom.nlp import resolve
-from newsroom.nlp.cleanup import HEADS, is_nisba_of_place, is_titled_key
+from newsroom.nlp.cleanup import is_head_word, is_nisba_of_place, is_titled_key
 from newsroom.nlp.knowledge import is_given_name, is_name_unit, place_keys
 
 # Fields in reading order: a name in the title counts as "before" one in the body.
@@ -186,7 +186,7 @@ def is_listed(key: str) -> bool:
 def is_head(word: str) -> bool:
     """An organisation's or place's head word, with or without the article (الجيش، وزارة)."""
     bare = word[2:] if word.startswith("ال") else word
-    return bare in HEADS or "ال" + bare in HEADS or bare in resolve.ORG_HEADS
+    return is_head_word(word) or bare in resolve.ORG_HEADS
 
 
 def _longer_name(

@@ -243,7 +243,7 @@ def _split_coordination(toks: Sequence[Token], kind: str = "") -> list[tuple[int
         if len(norm) < 4 or norm[0] != "و" or is_known_name(norm) or is_given_name(norm):
             continue
         rest = norm[1:]
-        head = kind == "ORG" and k - start >= 2 and k + 1 < len(toks) and _bare_head(rest)
+        head = kind == "ORG" and k - start >= 2 and k + 1 < len(toks) and is_head_word(rest)
         if head or is_known_name(rest) or is_given_name(rest):
             parts.append((start, k))
             start = k
@@ -251,9 +251,11 @@ def _split_coordination(toks: Sequence[Token], kind: str = "") -> list[tuple[int
     return parts
 
 
-def _bare_head(norm: str) -> bool:
-    """An organisation's head noun, with or without the article (الاتحاد، وزاره)."""
-    return norm in HEADS or (norm.startswith(ARTICLE) and norm[2:] in HEADS)
+def is_head_word(norm: str) -> bool:
+    """An organisation's or place's head noun (HEADS), with or without the article (الاتحاد،
+    وزاره، الوزاره)."""
+    bare = norm[2:] if norm.startswith(ARTICLE) else norm
+    return bare in HEADS or ARTICLE + bare in HEADS
 
 
 def clean_spans(text: str, spans: Sequence) -> list:
@@ -475,9 +477,7 @@ def _clean_piece(
             last = toks[j - 1]
             if j - 2 >= i and toks[j - 2].norm in NAME_PARTICLES:
                 break  # آل الشيخ, أبو الأمير, عبد الباقي: the word after a particle is a name
-            if _bare(last) in END_TITLES:
-                pass
-            elif not (
+            if _bare(last) not in END_TITLES and not (
                 j - i > 1
                 and (
                     last.norm in TIME_WORDS

@@ -123,13 +123,12 @@ def _national_adjective_of_a_name(words: Sequence[str]) -> bool:
     ordinary phrase nor a head (بنفيكا البرتغالي، الترجي التونسي، أرامكو السعودية; not الجيش
     اللبناني، الأهلي المصري، وزارة الصحة السعودية: those words name other organisations of
     other countries)."""
-    from .cleanup import HEADS, is_nisba_of_place
+    from .cleanup import is_head_word, is_nisba_of_place
 
     if len(words) < 2 or not words[-1].startswith(ARTICLE) or not is_nisba_of_place(words[-1]):
         return False
     rest = words[:-1]
-    first = rest[0][2:] if rest[0].startswith(ARTICLE) else rest[0]
-    if first in HEADS or ARTICLE + first in HEADS:
+    if is_head_word(rest[0]):
         return False
     return any(not _is_ordinary(w) for w in rest) and not any(is_nisba_of_place(w) for w in rest)
 
@@ -168,10 +167,10 @@ def known_keys_any(key: str) -> bool:
 def is_proper_org_word(word: str) -> bool:
     """A word of an organisation's name that may stand for it: no head, no ordinary word, no
     nationality adjective (أتلتيكو، جرمان; not وزاره، الاتحاد، الخارجيه)."""
-    from .cleanup import HEADS
+    from .cleanup import is_head_word
 
     bare = word[2:] if word.startswith(ARTICLE) else word
-    if bare in HEADS or ARTICLE + bare in HEADS or bare in ORG_HEADS:
+    if is_head_word(word) or bare in ORG_HEADS:
         return False
     return _is_proper(word)
 
