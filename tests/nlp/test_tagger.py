@@ -266,10 +266,9 @@ _TINY = [
 ]
 
 
-def test_train_export_and_load_a_tiny_tagger(tmp_path):
-    pytest.importorskip("torch")
-    from newsroom.nlp.training.tagger import Settings, train_tagger
-
+def _tiny_training_data(tmp_path):
+    """(corpus, embeddings directory, ANETAC file) of a tiny training run: _TINY four times
+    (the last sentence held out), 8-dimensional random word vectors, two gazetteer names."""
     corpus = tmp_path / "train.txt"
     sents = _TINY * 4  # 12 sentences: the last one held out
     corpus.write_text(
@@ -283,6 +282,14 @@ def test_train_export_and_load_a_tiny_tagger(tmp_path):
     np.save(emb / "vectors.npy", rng.normal(size=(len(words), 8)).astype(np.float32))
     gaz = tmp_path / "anetac.tsv"
     gaz.write_text("LOCATION\tبغداد\nPERSON\tمحمد علي\n", encoding="utf-8")
+    return corpus, emb, gaz
+
+
+def test_train_export_and_load_a_tiny_tagger(tmp_path):
+    pytest.importorskip("torch")
+    from newsroom.nlp.training.tagger import Settings, train_tagger
+
+    corpus, emb, gaz = _tiny_training_data(tmp_path)
     out = tmp_path / "model"
     settings = Settings(epochs=2, hidden=8, char_dim=4, char_filters=4)
     summary = train_tagger(out, corpus, emb, None, gaz, settings, log=lambda m: None)
@@ -329,18 +336,7 @@ def test_taggers_of_other_seeds_join_into_an_averaging_ensemble(tmp_path):
 
     from newsroom.nlp.training.tagger import Settings, join_members, train_tagger
 
-    corpus = tmp_path / "train.txt"
-    corpus.write_text(
-        "\n\n".join("\n".join(f"{t} {g}" for t, g in s) for s in _TINY * 4) + "\n",
-        encoding="utf-8",
-    )
-    emb = tmp_path / "emb"
-    emb.mkdir()
-    words = sorted({norm_word(t) for s in _TINY for t, _ in s})
-    (emb / "vocab.tsv").write_text("".join(f"{w}\t5\n" for w in words), encoding="utf-8")
-    np.save(emb / "vectors.npy", np.random.default_rng(0).normal(size=(len(words), 8)))
-    gaz = tmp_path / "anetac.tsv"
-    gaz.write_text("LOCATION\tبغداد\nPERSON\tمحمد علي\n", encoding="utf-8")
+    corpus, emb, gaz = _tiny_training_data(tmp_path)
     dirs = {}
     for seed in (1, 2):
         dirs[seed] = tmp_path / f"seed{seed}"
