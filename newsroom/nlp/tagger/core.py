@@ -419,12 +419,13 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
                 continue
         while j > i + 1 and norm_word(toks[j - 1].text).startswith("وال"):
             j -= 1
-        variants = strip_variants(norm_word(toks[i].text))
-        has_article = any(v.startswith("ال") and v[2:] in ORG_HEAD_SPANS for v in variants)
+        # the head's readings with the article, the article off (المفوضية → مفوضية)
+        definite = {v[2:] for v in strip_variants(norm_word(toks[i].text)) if v.startswith("ال")}
+        has_article = bool(definite & ORG_HEAD_SPANS)
         wide = (
             j == i + 2
             and norm_word(toks[i + 1].text) in WIDER_THAN_A_COUNTRY
-            and any(v.startswith("ال") and v[2:] in BODY_HEADS for v in variants)
+            and bool(definite & BODY_HEADS)
         )
         if j - i - 1 >= (2 if has_article and not wide else 1):
             strip, form = proclitic(toks[i], tagger, names)
