@@ -90,6 +90,51 @@ def split_holdout(
     return sents[:cut], sents[cut:]
 
 
+# A token that opens at least this share of a file's sentences is a copying defect, not text.
+REPEATED_FIRST_SHARE = 0.5
+REPEATED_FIRST_MIN = 10
+
+
+@dataclass(frozen=True)
+class RepeatedFirst:
+    """A token that opens most sentences of a file, and the gold tags it has there."""
+
+    token: str
+    sentences: int
+    tags: Counter
+
+
+def repeated_first_token(sents: Sequence[Sentence]) -> RepeatedFirst | None:
+    """The token that opens at least REPEATED_FIRST_SHARE of the sentences, if one does.
+
+    No text repeats one word at the head of most of its sentences; a file that does was
+    damaged when it was made (the ANERcorp test split as published opens most of its sentences
+    with the corpus's first token), and its scores measure the damage as well as the
+    recogniser."""
+    firsts = Counter(sent[0][0] for sent in sents if len(sent) > 1)
+    if not firsts:
+        return None
+    token, n = firsts.most_common(1)[0]
+    if n < REPEATED_FIRST_MIN or n < REPEATED_FIRST_SHARE * len(sents):
+        return None
+    tags = Counter(sent[0][1] for sent in sents if len(sent) > 1 and sent[0][0] == token)
+    return RepeatedFirst(token, n, tags)
+
+
+def drop_first(sents: Sequence[Sentence], token: str) -> list[Sentence]:
+    """The sentences without ``token`` where it opens them (and is not all of the sentence);
+    an I- tag left at the new head becomes B-."""
+    out = []
+    for sent in sents:
+        if len(sent) > 1 and sent[0][0] == token:
+            sent = list(sent[1:])
+            tok, tag = sent[0]
+            if tag.startswith("I-"):
+                sent[0] = (tok, "B-" + tag[2:])
+        out.append(sent)
+    return out
+
+
 def neutralise(sent: Sentence, kinds: frozenset[str]) -> Sentence:
     """Tags of the given kinds replaced by X: neither entity nor O evidence (WikiFANE's MISC
     mixes nationalities with products, and ANERcorp disagrees with it on both)."""

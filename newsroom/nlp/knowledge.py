@@ -79,6 +79,13 @@ def is_given_name(word: str) -> bool:
     return g >= GIVEN_MIN_COUNT and g >= GIVEN_RATIO * s
 
 
+def is_surname(word: str) -> bool:
+    """A word seen as a surname at least twice and at least as often as a given name (جمعة,
+    شمص; not قادر)."""
+    g, s = _name_units().get(_unit(word), (0, 0))
+    return s >= 2 and s >= g
+
+
 def is_name_unit(word: str) -> bool:
     """A word seen as a given name or a surname at least twice (لافروف is not; بوتين is)."""
     return _unit(word) in _name_units()

@@ -15,9 +15,11 @@ from newsroom.nlp.conll import (
     Counts,
     Mismatch,
     chunks,
+    drop_first,
     evaluate,
     micro,
     read_conll,
+    repeated_first_token,
     report,
     scores,
     sentence_text,
@@ -272,3 +274,48 @@ def test_context_annotates_neighbouring_sentences_but_scores_each_sentence_once(
     assert (counts.gold["LOC"], counts.predicted["LOC"], counts.correct["LOC"]) == (2, 2, 2)
     alone = evaluate(sents, annotate)
     assert alone.predicted == counts.predicted
+
+
+def test_a_token_opening_most_sentences_is_reported_and_can_be_dropped():
+    sents = [
+        [("فرانكفورت", "O"), ("قال", "O"), ("أحمد", "B-PERS")],
+        [("فرانكفورت", "B-LOC"), ("أعلنت", "O"), ("الوزارة", "O")],
+    ] * 6 + [[("وقال", "O"), ("زيد", "B-PERS")]]
+    rep = repeated_first_token(sents)
+    assert rep is not None and rep.token == "فرانكفورت" and rep.sentences == 12
+    assert rep.tags == {"O": 6, "B-LOC": 6}
+    dropped = drop_first(sents, rep.token)
+    assert dropped[0] == [("قال", "O"), ("أحمد", "B-PERS")]
+    assert dropped[-1] == sents[-1]
+    # an I- tag left at the head opens the chunk
+    assert drop_first([[("x", "B-ORG"), ("y", "I-ORG")]], "x") == [[("y", "B-ORG")]]
+
+
+def test_an_ordinary_file_has_no_repeated_first_token():
+    sents = [[(w, "O"), ("قال", "O")] for w in ("وقال", "وأعلن", "قال", "أكد")] * 5
+    assert repeated_first_token(sents) is None  # «وقال» opens 5 of 20: not most
+    assert repeated_first_token([[("وقال", "O"), ("x", "O")]] * 5) is None  # too few to tell
+
+
+def test_evaluate_ner_notes_a_repeated_first_token_and_scores_without_it_on_request(tmp_path):
+    path = tmp_path / "r.txt"
+    sent = "فرانكفورت O\nوصل O\nإلى O\nطهران B-LOC\n"
+    path.write_text("\n".join([sent] * 10), "utf-8")
+    out = io.StringIO()
+    call_command("evaluate_ner", str(path), "--context", "0", stdout=out, stderr=io.StringIO())
+    lines = out.getvalue().strip().splitlines()
+    assert lines[0].startswith("note: 10 of 10 sentences open with the same token 'فرانكفورت'")
+    assert "gold tags there: O 10" in lines[0] and "scored as given" in lines[0]
+    assert lines[-1] != "micro-F1 100.00"  # the city is marked where the gold says O
+    out = io.StringIO()
+    call_command(
+        "evaluate_ner",
+        str(path),
+        "--context",
+        "0",
+        "--drop-repeated-first",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    lines = out.getvalue().strip().splitlines()
+    assert "scored without it" in lines[0] and lines[-1] == "micro-F1 100.00"

@@ -18,6 +18,7 @@ from newsroom.nlp.tagger.core import (
     org_spans,
     place_spans,
     tagger_core,
+    with_surnames,
 )
 from newsroom.nlp.tagger.features import ORG_HEAD_BIT, SINGLE_BITS, TITLE_BIT, single_gaz
 from newsroom.nlp.tagger.model import default_tagger
@@ -309,3 +310,35 @@ def test_mention_replacement_keeps_the_context_and_the_kinds():
     # a name whose first word carries a proclitic the vocabulary knows it without stays
     assert out[2] == sents[1] and out[3] == sents[1]
     assert mentions(sents) == {"PERS": [("جلال", "طالباني")], "LOC": [("بغداد",), ("والعراق",)]}
+
+
+def _spans(text: str) -> list[tuple[str, str]]:
+    return [(text[f.start : f.end], f.kind) for f in tagger_core(text)]
+
+
+def test_a_given_name_takes_the_surname_the_tagger_left_after_it():
+    # the tagger ends this name after the given name; the name table knows the surname
+    assert _spans("وقالت إيمان مطلق إن") == [("إيمان مطلق", "PERS")]
+    toks = tokenize("وتحدث صالح جمعة بلسان اللاعبين")
+    one = [_Span(1, 2, "PERS", 0, toks[1].norm)]
+    assert with_surnames(toks, one, default_tagger(), core_names()) == [
+        _Span(1, 3, "PERS", 0, toks[1].norm)
+    ]
+
+
+def test_no_surname_from_a_frequent_word_a_clitic_word_a_title_or_a_second_name():
+    tagger, names = default_tagger(), core_names()
+    for text in (
+        "قال محمد اليوم إن",  # a frequent word
+        "قال محمد الوزير إن",  # a title
+        "قال محمد وخالد إن",  # a second name
+        "قال صلاح يتمرن مع الفريق",  # a rare verb no name table knows
+        "قال محمد السعودي إن",  # a nationality adjective
+    ):
+        toks = tokenize(text)
+        one = [_Span(1, 2, "PERS", 0, toks[1].norm)]
+        assert with_surnames(toks, one, tagger, names) == one, text
+    # only after a given name: a surname alone keeps its span
+    toks = tokenize("قال ترامب جمعة إن")
+    one = [_Span(1, 2, "PERS", 0, toks[1].norm)]
+    assert with_surnames(toks, one, tagger, names) == one

@@ -39,7 +39,7 @@ import regex
 
 from ..conll import chunks
 from ..gazetteer import CORE_PATH, Gazetteer, default_gazetteer, load_gazetteer
-from ..knowledge import known_entities, place_keys
+from ..knowledge import is_given_name, is_surname, known_entities, place_keys
 from ..recognizer import PARTICLES, STOP, _longest_name
 from ..resolve import compound_words
 from ..text import (
@@ -790,7 +790,55 @@ def sentence_spans(
         spans = with_clubs(spans, club_spans(toks, tagger, names, sport, cue))
     if PLACE_RULE:
         spans = sorted([*spans, *place_spans(toks, spans, tagger, names)])
+    if SURNAME_RULE:
+        spans = with_surnames(toks, spans, tagger, names)
     return spans
+
+
+# --- a given name's surname ------------------------------------------------------------------
+SURNAME_RULE = True
+# The word after a lone given name is its surname only when it is rarer than this (rank in the
+# embedding vocabulary): أليكس فيشمان, هورست كوبل, but not محمد اليوم.
+SURNAME_MIN_RANK = 3000
+
+
+def _surname_after(tok: Token, tagger: Tagger, names: Gazetteer) -> bool:
+    """Whether a word can be the surname of the given name before it: a surname more often
+    than a given name in the name table (جمعة, شمص; not قادر), rarer in the news than
+    ``SURNAME_MIN_RANK``, and not a title, a head noun, a listed word or a nationality
+    adjective. A rare word that no table knows is not enough: after a name it is as often a
+    verb or a noun with a clitic (صلاح يتمرن, سعيد بلقائكم) as a surname."""
+    from ..cleanup import TITLES, is_head_word
+
+    text, norm = tok.text, tok.norm
+    if not tok.is_word or len(norm) < 3 or not regex.fullmatch(r"\p{Arabic}+", text):
+        return False
+    if norm in TITLES or is_head_word(norm) or names.single.get(norm) is not None:
+        return False
+    if _rank(tagger, text) < SURNAME_MIN_RANK or is_nationality(tok, tagger, names):
+        return False
+    return is_surname(norm)
+
+
+def with_surnames(toks: Sequence[Token], spans: list[_Span], tagger, names) -> list[_Span]:
+    """A person's span of one given name (أليكس, هورست) takes the rare word right after it
+    as the surname (أليكس فيشمان): the tagger, which learnt surnames from ANERcorp's names,
+    often ends a foreign or unusual name after its first word."""
+    taken = {k for s in spans for k in range(s.i, s.j)}
+    out = []
+    for s in spans:
+        k = s.j
+        if (
+            s.kind == "PERS"
+            and s.j - s.i == 1
+            and k < len(toks)
+            and k not in taken
+            and is_given_name(s.form)
+            and _surname_after(toks[k], tagger, names)
+        ):
+            s = s._replace(j=k + 1)
+        out.append(s)
+    return out
 
 
 def with_clubs(spans: list[_Span], found: list[_Span]) -> list[_Span]:
