@@ -22,7 +22,8 @@ a background run (``ReannotationRun`` with scope *resolve*):
    name and its short form (جيم / جيمس ماتيس); a rare family name with and without middle names
    (أحمد بن دغر / أحمد عبيد بن دغر); a place or organisation the evidence gives as a person's
    surname (سكريبال); one name stored with several kinds, or in two words and in one
-   (بيونغ يانغ / بيونغيانغ).
+   (بيونغ يانغ / بيونغيانغ); a name whose first word kept a proclitic (وكيليان مبابي, لأرسنال)
+   and the much larger page of the same name without it.
 
 Editorial decisions stand: an entity an editor split off or marked "not the same" as another is
 never merged automatically, rules made by editors are kept, and an automatic merge leaves an
@@ -59,7 +60,7 @@ from newsroom.entities.models import (
     MergedEntity,
 )
 from newsroom.nlp import resolve
-from newsroom.nlp.cleanup import is_ordinary_word
+from newsroom.nlp.cleanup import is_head_word, is_ordinary_word
 from newsroom.nlp.knowledge import is_given_name, is_name_unit
 
 Progress = Callable[[int, int], None]
@@ -204,6 +205,7 @@ def _merge_by_evidence(protected: set[int], summary: Summary) -> None:
     _merge_rare_family_names(entities, protected, merges)
     _merge_surnames_of_other_kinds(entities, by_kind, protected, merges)
     _merge_kinds_of_one_name(entities, protected, merges)
+    _merge_proclitic_variants(entities, protected, merges)
     with transaction.atomic():
         lock_entities(exclusive=True)
         merge_automatically(_settle(merges), summary)
@@ -344,6 +346,51 @@ def _merge_kinds_of_one_name(
                 "PERS" in (kind, other_kind) or not ordinary
             ):
                 _add_merge(merges, protected, pk, target)
+
+
+# A name written with a proclitic (وكيليان مبابي, لأرسنال) joins the same name without it when
+# that page has at least this many times its articles, and at least CLITIC_MIN_ARTICLES.
+CLITIC_MAJORITY = 3
+CLITIC_MIN_ARTICLES = 5
+_PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
+
+
+def proclitic_readings(key: str) -> list[str]:
+    """The keys a key would have without a proclitic on its first word (وكيليان مبابي →
+    كيليان مبابي; للأمم → أمم), leaving at least three letters; none when the first word is a
+    name, a head noun or an ordinary word as it stands (لجنة, بسام, وليد)."""
+    first = key.split(" ")[0]
+    if is_name_unit(first) or is_head_word(first) or is_ordinary_word(first) or is_listed(first):
+        return []
+    out = []
+    for clitic in _PROCLITICS:
+        rest = key[len(clitic) :]
+        if key.startswith(clitic) and len(rest.split(" ")[0]) >= 3:
+            out.append(rest)
+    return out
+
+
+def _merge_proclitic_variants(
+    entities: Mapping[int, tuple[str, str, int]], protected: set[int], merges: dict[int, int]
+) -> None:
+    """A name whose first word carries a proclitic the recogniser left on (وكيليان مبابي,
+    لأرسنال, بكاليفورنيا) joins the page of the same name without it, of the same kind, when
+    that page is much the larger (CLITIC_MAJORITY): the archive says which reading is the
+    name. A word that is a name or a word as it stands keeps its page (بروسيا is no روسيا
+    only when the archive says so; لجنة is not جنة)."""
+    by_key = {(kind, key): (count, pk) for pk, (kind, key, count) in entities.items()}
+    for pk, (kind, key, count) in entities.items():
+        if pk in merges:
+            continue
+        for rest in proclitic_readings(key):
+            target = by_key.get((kind, rest))
+            if (
+                target is not None
+                and target[0] >= CLITIC_MIN_ARTICLES
+                and target[0] >= CLITIC_MAJORITY * count
+            ):
+                _add_merge(merges, protected, pk, target[1])
+                break
 
 
 VARIANT_KINDS = ("PERS", "ORG", "LOC")

@@ -20,7 +20,8 @@ Applied to every backend's spans (``backends``) before they are linked:
 * **Never marked**: God, religions, currencies (الله، الإسلام، الدولار، ريال …), and one-word
   nationality adjectives of known places (الإيرانية، السعوديين).
 * **Ordinary words** come off a person's name: before it (محامي برونسون → برونسون), and after it
-  with the article, or a day or month (أفيغدور ليبرمان الخميس → أفيغدور ليبرمان).
+  with the article, or a day or month (أفيغدور ليبرمان الخميس → أفيغدور ليبرمان); a day comes
+  off an organisation's or a place's name too (منظمة العفو الدولية الخميس).
 * **Organisations named after a country**: a country's name between a head and an adjective is
   the organisation's (لقوات سوريا الديمقراطية → قوات سوريا الديمقراطية).
 """
@@ -118,6 +119,7 @@ STATE_ORG_HEADS = _words(
     """
 )
 # Words with ال that cannot be an organisation's adjective after a country's name.
+DAY_WORDS = _words("السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه امس غدا")
 NOT_ADJECTIVES = _words("الذي التي الذين اللذين اللتين اللذان اللتان اللاتي") | TIME_WORDS
 # Adjectives of organisations' names that are not nisba-shaped (جيش سوريا الحر).
 NAME_ADJECTIVES = _words("الحر الحره الجديد الجديده الموحد الموحده الكبير الكبري")
@@ -486,8 +488,13 @@ def _clean_piece(
             ):
                 break
             j -= 1
-    elif j - i > 1 and toks[i].norm in DESCRIPTORS:
-        i += 1
+    else:
+        if j - i > 1 and toks[i].norm in DESCRIPTORS:
+            i += 1
+        # A day after an organisation's or place's name says when (منظمة العفو الدولية
+        # الخميس); not اليوم or a month, which end names (روسيا اليوم, ثورة 25 يناير).
+        while kind in ("ORG", "LOC") and j - i > 1 and toks[j - 1].norm in DAY_WORDS:
+            j -= 1
     if i >= j:
         return None
     if j - i == 1 and (_bare(toks[i]) in NEVER or is_nationality(toks[i].norm)):

@@ -370,3 +370,31 @@ def test_a_rare_family_name_with_and_without_a_middle_name_is_one_person(make_ar
     resolve_archive()
     assert entity("أحمد عبيد بن دغر", "PERS").article_count == 3
     assert entity("محمد علي", "PERS") != entity("محمد أحمد علي", "PERS")
+
+
+def test_a_name_with_a_proclitic_left_on_joins_the_much_larger_page_without_it(make_article):
+    for n in range(6):
+        linked_article(make_article, f"سجل كيليان مبابي هدفا {n}.", ("كيليان مبابي", "PERS"))
+        linked_article(make_article, f"قال سام راضي {n} إن", ("سام راضي", "PERS"))
+        linked_article(make_article, f"قالت جنة العلاقات {n} إن", ("جنة العلاقات", "ORG"))
+    linked_article(make_article, "ونيمار وكيليان مبابي.", ("وكيليان مبابي", "PERS"))
+    # a name or a word as it stands keeps its page: بسام is a name, لجنة a head noun
+    linked_article(make_article, "قال بسام راضي إن", ("بسام راضي", "PERS"))
+    linked_article(make_article, "قالت لجنة العلاقات إن", ("لجنة العلاقات", "ORG"))
+    resolve_archive()
+    assert entity("كيليان مبابي", "PERS").article_count == 7
+    assert entity("بسام راضي", "PERS") != entity("سام راضي", "PERS")
+    assert entity("لجنة العلاقات", "ORG") != entity("جنة العلاقات", "ORG")
+
+
+def test_a_proclitic_variant_needs_a_page_several_times_larger(make_article):
+    for n in range(4):
+        linked_article(make_article, f"فاز فيورنتينا {n}.", ("فيورنتينا", "ORG"))
+    for n in range(2):
+        linked_article(make_article, f"خسر لفيورنتينا {n}.", ("لفيورنتينا", "ORG"))
+    resolve_archive()
+    assert entity("لفيورنتينا", "ORG") != entity("فيورنتينا", "ORG")  # 4 is not 3 × 2
+    for n in range(2):
+        linked_article(make_article, f"فاز فيورنتينا مجددا {n}.", ("فيورنتينا", "ORG"))
+    resolve_archive()
+    assert entity("فيورنتينا", "ORG").article_count == 8

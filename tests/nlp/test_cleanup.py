@@ -191,3 +191,22 @@ def test_a_country_between_an_organisation_s_head_and_an_adjective_is_an_organis
     assert _clean("قوات سوريا الإيرانية", "سوريا", "LOC") == [("سوريا", "LOC")]
     assert _clean("قصفت قوات روسيا المدينة.", "روسيا", "LOC") == [("روسيا", "LOC")]
     assert _clean("أعلن جيش سوريا الحر البيان.", "سوريا", "LOC") == [("جيش سوريا الحر", "ORG")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind", "expected"),
+    [
+        (
+            "قالت منظمة العفو الدولية الخميس إن",
+            "منظمة العفو الدولية الخميس",
+            "ORG",
+            "منظمة العفو الدولية",
+        ),
+        ("وصل الوفد إلى دير الزور أمس.", "دير الزور أمس", "LOC", "دير الزور"),
+        # اليوم and months end names
+        ("ذكرت قناة روسيا اليوم أن", "روسيا اليوم", "ORG", "روسيا اليوم"),
+        ("قالت حركة 20 فبراير إن", "حركة 20 فبراير", "ORG", "حركة 20 فبراير"),
+    ],
+)
+def test_a_day_comes_off_the_end_of_an_organisation_or_a_place(text, name, kind, expected):
+    assert _clean(text, name, kind) == [(expected, kind)]
