@@ -354,8 +354,9 @@ class AliasAdmin(ReadOnlyAdmin):
 
 @admin.register(Mention)
 class MentionAdmin(ReadOnlyAdmin):
-    list_display = ["alias", "entity", "article", "field", "start", "end"]
-    list_filter = ["entity__kind", "field"]
+    list_display = ["alias", "entity", "article", "field", "start", "end", "recalled"]
+    # recalled: marked by the archive's recall pass where the recogniser missed the name
+    list_filter = ["entity__kind", "field", "recalled"]
     list_select_related = ["alias", "entity", "article"]
     raw_id_fields = ["article", "entity", "alias"]
 

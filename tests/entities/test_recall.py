@@ -4,6 +4,7 @@ consistently become mentions where it missed them."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from newsroom import nlp
 from newsroom.entities.curation import reject_entity
@@ -266,3 +267,15 @@ def test_a_titled_given_name_shared_by_two_people_is_left_alone(make_article):
     missed = linked_article(make_article, "استقبل الأمير محمد الوفد.")
     assert recall_archive().mentions == 0
     assert not missed.mentions.exists()
+
+
+def test_editors_can_list_the_mentions_the_recall_pass_added(admin_client, make_article):
+    _marked(make_article, RECALL_MIN_ARTICLES)
+    missed = linked_article(make_article, MISSED)
+    recall_archive()
+    url = reverse("admin:entities_mention_changelist")
+    page = admin_client.get(url, {"recalled__exact": "1"})
+    assert page.status_code == 200
+    assert list(page.context["cl"].result_list) == [missed.mentions.get()]
+    everything = admin_client.get(url)
+    assert everything.context["cl"].result_count == RECALL_MIN_ARTICLES + 1

@@ -22,6 +22,7 @@ from newsroom.nlp.tagger.features import TAGS, gaz_features, name_starts, norm_w
 from newsroom.nlp.text import tokenize
 
 from .test_annotate import SEED, check_spans
+from .test_tagger_math import _reference_lstm
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT / "newsroom" / "nlp" / "data"
@@ -386,3 +387,59 @@ def test_taggers_of_other_seeds_join_into_an_averaging_ensemble(tmp_path):
     (dirs[2] / "gazetteer.tsv").write_text("LOC\tدمشق\n", encoding="utf-8")
     with pytest.raises(ValueError, match="gazetteer.tsv"):
         join_members(twice, [dirs[2]])
+
+
+def test_a_tagger_reading_a_language_model(tmp_path):
+    """A language model trained on the tagger's vocabulary travels with the tagger; numpy
+    inference gives the states torch gives, and a model of another vocabulary is refused."""
+    torch = pytest.importorskip("torch")
+    from newsroom.nlp.training.lm import lm_sentences, lm_states, load_lm, train_lm
+    from newsroom.nlp.training.tagger import Settings, load_embeddings, train_tagger
+
+    corpus, emb, gaz = _tiny_training_data(tmp_path)
+    train_words = {norm_word(t) for s in _TINY for t, _ in s}
+    words, vectors = load_embeddings(emb, train_words, 100_000, lambda m: None)
+    sents = lm_sentences(words, [], tagged=[[t for t, _ in s] for s in _TINY] * 4)
+    assert len(sents) == 12 and all(1 not in s for s in sents)  # every word known
+    lm_dir = tmp_path / "lm"
+    summary = train_lm(
+        lm_dir, sents, words, vectors, hidden=4, epochs=2, batch=2, threads=1, log=lambda m: None
+    )
+    assert summary["perplexity_forward"] > 0 and (lm_dir / "lm.npz").is_file()
+    out = tmp_path / "model"
+    settings = Settings(epochs=2, hidden=8, char_dim=4, char_filters=4, lm=str(lm_dir))
+    train_tagger(out, corpus, emb, None, gaz, settings, log=lambda m: None)
+    assert {"lm.npz", "lm.json"} <= {p.name for p in out.iterdir()}
+    tagger = Tagger(out)
+    assert tagger.config["lm_dim"] == 8
+    toks = sorted(([t for t, _ in s] for s in _TINY), key=len, reverse=True)
+    lens = np.array([len(s) for s in toks], dtype=np.int64)
+    got = tagger._lm_states(toks, lens)
+    lm = load_lm(torch, out, words)
+    lm["emb"] = torch.nn.Embedding.from_pretrained(torch.from_numpy(tagger.wemb.astype(np.float32)))
+    W = torch.zeros(len(toks), int(lens.max()), dtype=torch.long)
+    for b, s in enumerate(toks):
+        W[b, : len(s)] = torch.tensor([tagger.word_id(t) for t in s])
+    expected = lm_states(torch, lm, W, torch.from_numpy(lens)).numpy()
+    assert np.abs(got - expected).max() < 1e-5
+    # the tagger's BiLSTM reads token features and LM states as training wrote its weights
+    rows, ids = tagger._input_rows(toks)
+    xw = tagger._padded_inputs(toks, rows, ids) + got @ tagger.lstm_w_lm
+    hidden = tagger._bilstm(xw, lens)
+    with np.load(out / "weights.npz") as z:
+        w = {k: z[k].astype(np.float64) for k in z.files}
+    for b, sent in enumerate(toks):
+        bits = np.zeros((len(sent), tagger.n_gaz))
+        for i, fs in enumerate(gaz_features(sent, tagger.gazetteer)):
+            bits[i, [f for f in fs if f < tagger.n_gaz]] = 1
+        X = np.concatenate([tagger._token_vectors(sent), bits, got[b, : len(sent)]], axis=1)
+        fwd = _reference_lstm(X, w["l0f_wih"], w["l0f_whh"], w["l0f_b"])
+        bwd = _reference_lstm(X[::-1], w["l0b_wih"], w["l0b_whh"], w["l0b_b"])[::-1]
+        assert np.abs(hidden[b, : len(sent)] - np.concatenate([fwd, bwd], axis=1)).max() < 1e-4
+    tags = tagger.tag_many([[t for t, _ in s] for s in _TINY])
+    assert [len(t) for t in tags] == [len(s) for s in _TINY]
+    # a language model of another vocabulary is refused
+    meta = json.loads((out / "lm.json").read_text(encoding="utf-8"))
+    (out / "lm.json").write_text(json.dumps({**meta, "vocabulary": "other"}), encoding="utf-8")
+    with pytest.raises(ValueError, match="another vocabulary"):
+        Tagger(out)

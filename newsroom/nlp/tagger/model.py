@@ -8,10 +8,14 @@ Artefacts (one directory, default ``newsroom/nlp/data/tagger``):
 * ``words.txt`` — the vocabulary, one normalised word a line, in the order of the embedding rows:
   ``<pad>``, ``<unk>``, then the embedding corpus' words by descending frequency, then the few
   training words that corpus lacks;
-* ``gazetteer.tsv`` — ``KINDS<TAB>normalised name`` for the gazetteer features.
+* ``gazetteer.tsv`` — ``KINDS<TAB>normalised name`` for the gazetteer features;
+* ``lm.npz``, ``lm.json`` (when the config names them) — a word-level language model over the
+  same word vectors (``training/lm.py``): a forward and a backward LSTM whose states at each
+  token the tagger reads beside the token's own features.
 
-Per token: word vector + char-CNN (max-pooled) + 9 gazetteer bits → BiLSTM → linear → CRF
-(Viterbi). Sentences are tagged in length-sorted batches; numpy only, no torch.
+Per token: word vector + char-CNN (max-pooled) + gazetteer bits (+ the language model's two
+states) → BiLSTM → linear → CRF (Viterbi). Sentences are tagged in length-sorted batches; numpy
+only, no torch.
 """
 
 from __future__ import annotations
@@ -72,12 +76,28 @@ class Tagger:
             with np.load(d / name) as z:
                 members.append(self._member(z, cfg))
         self._join(members)
+        self.lm = self._language_model(d, cfg, words)
         # per-token features of recent token strings: rows of one fixed matrix (no growth, no
         # fragmentation), emptied when full
         self._rows: np.ndarray | None = None
         self._row_of: dict[str, int] = {}
         self._lock = threading.Lock()
         self.one_blas_thread = _one_blas_thread()
+
+    @staticmethod
+    def _lstm_layout(wih, whh, b) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One direction's torch weights in the layout of _lstm_step: gates i, f, o, g (torch's
+        order is i, f, g, o) and the sigmoid gates' rows scaled by 1/2 (sigmoid(x) = 0.5 + 0.5
+        tanh(x / 2)): input weights [D, 4H], bias [4H], recurrent weights [H, 4H]."""
+        f32 = np.float32
+        H = whh.shape[1]
+        perm = np.r_[0:H, H : 2 * H, 3 * H : 4 * H, 2 * H : 3 * H]
+        scale = np.r_[np.full(3 * H, 0.5), np.ones(H)].astype(f32)
+        return (
+            wih[perm].T.astype(f32) * scale,
+            b[perm].astype(f32) * scale,
+            np.ascontiguousarray(whh[perm].T.astype(f32)) * scale,
+        )
 
     @staticmethod
     def _member(z, cfg: dict) -> dict[str, np.ndarray | list]:
@@ -89,21 +109,20 @@ class Tagger:
             # im2col layout: a window [k, char dim] flattened → [k * char dim, filters]
             flat = np.ascontiguousarray(w.transpose(2, 1, 0).reshape(-1, w.shape[0]))
             convs.append((k, flat, z[f"conv{i}_b"].astype(f32)))
-        H = cfg["hidden"]
-        # torch's gate order i, f, g, o → i, f, o, g, so the three sigmoid gates are contiguous;
-        # sigmoid(x) = 0.5 + 0.5 tanh(x / 2): the 1/2 is folded into their rows
-        perm = np.r_[0:H, H : 2 * H, 3 * H : 4 * H, 2 * H : 3 * H]
-        scale = np.r_[np.full(3 * H, 0.5), np.ones(H)].astype(f32)
         inputs, recurrent = [], []
         for d in "fb":
-            wih, whh, b = z[f"l0{d}_wih"][perm], z[f"l0{d}_whh"][perm], z[f"l0{d}_b"][perm]
-            inputs.append((wih.T.astype(f32) * scale, b.astype(f32) * scale))
-            recurrent.append(np.ascontiguousarray(whh.T.astype(f32)) * scale)
+            w, b, u = Tagger._lstm_layout(z[f"l0{d}_wih"], z[f"l0{d}_whh"], z[f"l0{d}_b"])
+            inputs.append((w, b))
+            recurrent.append(u)
+        lstm_w = np.concatenate([w for w, _ in inputs], axis=1)
+        lm_dim = int(cfg.get("lm_dim", 0))
         return {
             "cemb": z["cemb"].astype(f32),
             "convs": convs,
-            # both directions' input weights side by side: [D, 8H], [8H]
-            "lstm_w": np.concatenate([w for w, _ in inputs], axis=1),
+            # both directions' input weights side by side: [D, 8H], [8H]; the rows that read
+            # the language model's states apart
+            "lstm_w": lstm_w[: lstm_w.shape[0] - lm_dim],
+            "lstm_w_lm": lstm_w[lstm_w.shape[0] - lm_dim :],
             "lstm_b": np.concatenate([b for _, b in inputs]),
             "lstm_rec": recurrent,  # forward, backward: [H, 4H] each
             "out_w": z["out_w"].T.astype(f32),
@@ -111,6 +130,26 @@ class Tagger:
             "trans": z["trans"].astype(f32),  # [from, to]
             "start": z["start"].astype(f32),
             "end": z["end"].astype(f32),
+        }
+
+    def _language_model(self, d: Path, cfg: dict, words: list[str]) -> dict | None:
+        """The language model the networks read (lm.npz), in the layout of _lstm_step: both
+        directions' input weights side by side [Dw, 8H'], bias, recurrent weights [2, H', 4H']."""
+        if not cfg.get("lm_dim"):
+            return None
+        from ..training.lm import vocabulary_id
+
+        meta = json.loads((d / "lm.json").read_text(encoding="utf-8"))
+        if meta["vocabulary"] != vocabulary_id(words):
+            raise ValueError(f"{d}: the language model was trained on another vocabulary")
+        with np.load(d / "lm.npz") as z:
+            parts = [self._lstm_layout(z[f"{x}_wih"], z[f"{x}_whh"], z[f"{x}_b"]) for x in "fb"]
+        if 2 * parts[0][2].shape[0] != cfg["lm_dim"]:
+            raise ValueError(f"{d}: lm.npz does not match the config's lm_dim")
+        return {
+            "w": np.concatenate([w for w, _, _ in parts], axis=1),
+            "b": np.concatenate([b for _, b, _ in parts]),
+            "rec": np.stack([u for _, _, u in parts], 0),
         }
 
     def _join(self, members: list[dict]) -> None:
@@ -134,6 +173,7 @@ class Tagger:
             w_all[Dw + i * Dc : Dw + (i + 1) * Dc, cols] = w[Dw : Dw + Dc]
             w_all[Dw + M * Dc :, cols] = w[Dw + Dc :]
         self.lstm_w = w_all
+        self.lstm_w_lm = np.concatenate([m["lstm_w_lm"] for m in members], axis=1)
         self.lstm_b = np.concatenate([m["lstm_b"] for m in members])
         self.lstm_rec = np.stack([u for m in members for u in m["lstm_rec"]], 0)  # [2M, H, 4H]
         self.out_w = np.ascontiguousarray(np.concatenate([m["out_w"] for m in members]) / M)
@@ -232,6 +272,17 @@ class Tagger:
 
     # --- network ------------------------------------------------------------------------------
 
+    def _lm_states(self, sents: Sequence[Sequence[str]], lens: np.ndarray) -> np.ndarray:
+        """The language model's forward and backward states at each token of sentences sorted
+        longest first: [B, T, 2H'] (zero past each end)."""
+        lm = self.lm
+        B, T = len(sents), int(lens[0])
+        wid = np.zeros((B, T), dtype=np.int64)
+        for b, sent in enumerate(sents):
+            wid[b, : len(sent)] = [self.word_id(t) for t in sent]
+        xw = self.wemb[wid.reshape(-1)].astype(np.float32) @ lm["w"] + lm["b"]
+        return _run_lstms(xw.reshape(B, T, -1), lens, lm["rec"])
+
     def _bilstm(self, xw: np.ndarray, lens: np.ndarray) -> np.ndarray:
         """xw: [B, T, 8H·M] input products (_padded_inputs) of sentences longest first →
         hidden states [B, T, 2H·M] (each member's forward then backward state).
@@ -239,20 +290,7 @@ class Tagger:
         Every member's two directions run in one time loop, the backward ones from each
         sentence's end (see _lstm_step): the sentences still running at step t are the first
         k(t) rows, so padding costs nothing."""
-        B, T, _ = xw.shape
-        H, R = self.hidden, 2 * self.members
-        running = (lens[None, :] > np.arange(T)[:, None]).sum(1)  # k(t), never increasing
-        U = self.lstm_rec
-        h = np.zeros((R, B, H), dtype=np.float32)
-        c = np.zeros((R, B, H), dtype=np.float32)
-        z = np.zeros((R, B, 4 * H), dtype=np.float32)
-        out = np.zeros((B, T, R * H), dtype=np.float32)
-        for t in range(T):
-            k = int(running[t])
-            if t:
-                np.matmul(h[:, :k], U, out=z[:, :k])
-            _lstm_step(z, xw, lens, t, c, h, out, k)
-        return out
+        return _run_lstms(xw, lens, self.lstm_rec)
 
     def tag_many(self, sents: Sequence[Sequence[str]], batch: int = 32) -> list[list[str]]:
         """BIO tags of each sentence (a list of token strings). Sentences of like length run
@@ -271,6 +309,8 @@ class Tagger:
                     part = members[k : k + batch]
                     xw = self._padded_inputs([sents[i] for i in part], rows, ids[k : k + batch])
                     lens = np.array([len(sents[i]) for i in part], dtype=np.int64)
+                    if self.lm is not None:
+                        xw += self._lm_states([sents[i] for i in part], lens) @ self.lstm_w_lm
                     em = self._bilstm(xw, lens) @ self.out_w + self.out_b
                     paths = viterbi(em, lens, self.start, self.trans, self.end)
                     for b, i in enumerate(part):
@@ -279,6 +319,24 @@ class Tagger:
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         return self.tag_many([tokens])[0]
+
+
+def _run_lstms(xw: np.ndarray, lens: np.ndarray, U: np.ndarray) -> np.ndarray:
+    """R directions (U: [R, H, 4H] recurrent weights; even ones forward, odd ones backward) over
+    input products xw [B, T, 4H·R] of sentences longest first → states [B, T, R·H]."""
+    B, T, _ = xw.shape
+    R, H = U.shape[0], U.shape[1]
+    running = (lens[None, :] > np.arange(T)[:, None]).sum(1)  # k(t), never increasing
+    h = np.zeros((R, B, H), dtype=np.float32)
+    c = np.zeros((R, B, H), dtype=np.float32)
+    z = np.zeros((R, B, 4 * H), dtype=np.float32)
+    out = np.zeros((B, T, R * H), dtype=np.float32)
+    for t in range(T):
+        k = int(running[t])
+        if t:
+            np.matmul(h[:, :k], U, out=z[:, :k])
+        _lstm_step(z, xw, lens, t, c, h, out, k)
+    return out
 
 
 def _lstm_step(z, xw, lens, t: int, c, h, out, k: int) -> None:

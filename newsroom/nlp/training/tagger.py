@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import time
 import zipfile
 from collections.abc import Callable, Sequence
@@ -44,6 +45,7 @@ from .data import (
     read_tagged,
     write_name_lists,
 )
+from .lm import lm_states, load_lm
 
 
 @dataclass
@@ -61,6 +63,7 @@ class Settings:
     seed: int = 1
     full: bool = False  # train on all sentences (no held-out part) for `epochs` epochs
     augment: int = 0  # copies of each ANERcorp sentence with its names replaced (0: none)
+    lm: str = ""  # directory of a word-level language model whose states the tagger reads
 
 
 def viterbi(em: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[int]:
@@ -77,7 +80,7 @@ def viterbi(em: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarra
     return best[::-1]
 
 
-def _network(torch, nn, emb: np.ndarray, n_chars: int, st: Settings):
+def _network(torch, nn, emb: np.ndarray, n_chars: int, st: Settings, lm_dim: int = 0):
     """The torch module (built here so that importing this file needs no torch)."""
 
     class Network(nn.Module):
@@ -89,7 +92,7 @@ def _network(torch, nn, emb: np.ndarray, n_chars: int, st: Settings):
             self.cemb = nn.Embedding(n_chars, st.char_dim, padding_idx=0)
             k = st.char_width
             self.convs = nn.ModuleList([nn.Conv1d(st.char_dim, st.char_filters, k, padding=k // 2)])
-            din = emb.shape[1] + st.char_filters + N_GAZ
+            din = emb.shape[1] + st.char_filters + N_GAZ + lm_dim
             self.drop = nn.Dropout(st.dropout)
             self.lstm = nn.LSTM(din, st.hidden, batch_first=True, bidirectional=True)
             self.out = nn.Linear(2 * st.hidden, len(TAGS))
@@ -105,13 +108,15 @@ def _network(torch, nn, emb: np.ndarray, n_chars: int, st: Settings):
             self.register_buffer("bad", bad)
             self.register_buffer("sbad", torch.tensor([-1e4 if t[0] == "I" else 0.0 for t in TAGS]))
 
-        def emissions(self, words, chars, gaz, lengths):
+        def emissions(self, words, chars, gaz, lengths, lmf=None):
             B, T, L = chars.shape
             x = [self.wemb(words)]
             c = self.cemb(chars.view(B * T, L)).transpose(1, 2)  # [BT, D, L]
             cf = [torch.relu(conv(c)[:, :, :L]).max(dim=2).values for conv in self.convs]
             x.append(torch.cat(cf, 1).view(B, T, -1))
             x.append(gaz)
+            if lmf is not None:
+                x.append(lmf)
             x = self.drop(torch.cat(x, 2))
             packed = nn.utils.rnn.pack_padded_sequence(
                 x, lengths.cpu(), batch_first=True, enforce_sorted=False
@@ -164,7 +169,7 @@ def encode(sents: Sequence[Tagged], vocab: dict, chars: dict, gaz: dict) -> list
     return data
 
 
-def batchify(torch, items: Sequence[Encoded]):
+def batchify(torch, items: Sequence[Encoded], lm: dict | None = None):
     B = len(items)
     T = max(len(x[0]) for x in items)
     W = torch.zeros(B, T, dtype=torch.long)
@@ -181,18 +186,23 @@ def batchify(torch, items: Sequence[Encoded]):
                 G[b, t, f] = 1.0
         Y[b, :n] = torch.tensor(y)
         M[b, :n] = 1
-    return W, C, G, Y, M, torch.tensor([len(x[0]) for x in items])
+    lens = torch.tensor([len(x[0]) for x in items])
+    if lm is None:
+        return W, C, G, Y, M, lens
+    return W, C, G, Y, M, lens, lm_states(torch, lm, W, lens)
 
 
-def predict(torch, model, data: Sequence[Encoded], bs: int = 64) -> list[list[str]]:
+def predict(
+    torch, model, data: Sequence[Encoded], bs: int = 64, lm: dict | None = None
+) -> list[list[str]]:
     model.eval()
     out: list[list[str]] = [[] for _ in data]
     order = sorted(range(len(data)), key=lambda i: len(data[i][0]))
     with torch.no_grad():
         for k in range(0, len(order), bs):
             idx = order[k : k + bs]
-            W, C, G, _Y, _M, lens = batchify(torch, [data[i] for i in idx])
-            em = model.emissions(W, C, G, lens)
+            W, C, G, _Y, _M, lens, *lmf = batchify(torch, [data[i] for i in idx], lm)
+            em = model.emissions(W, C, G, lens, *lmf)
             for i, p in zip(idx, model.decode(em, lens.tolist()), strict=True):
                 out[i] = [TAGS[x] for x in p]
     return out
@@ -300,7 +310,10 @@ def train_tagger(
         f"train {len(tr):,} sentences ({n_anercorp:,} of ANERcorp), held out {len(dv):,}, "
         f"news dev {len(news):,}, {len(chars)} characters, {len(gaz):,} gazetteer names"
     )
-    model = _network(torch, nn, E, len(chars) + 3, st)
+    lm = load_lm(torch, Path(st.lm), words) if st.lm else None
+    if lm is not None:
+        lm["emb"] = nn.Embedding.from_pretrained(torch.from_numpy(E), freeze=True)
+    model = _network(torch, nn, E, len(chars) + 3, st, 0 if lm is None else lm["dim"])
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.Adam(params, lr=st.lr)
     rng = random.Random(st.seed)
@@ -319,8 +332,8 @@ def train_tagger(
         rng.shuffle(batches)
         total = 0.0
         for bt in batches:
-            W, C, G, Y, M, lens = batchify(torch, bt)
-            loss = model.crf_nll(model.emissions(W, C, G, lens), Y, M) / len(bt)
+            W, C, G, Y, M, lens, *lmf = batchify(torch, bt, lm)
+            loss = model.crf_nll(model.emissions(W, C, G, lens, *lmf), Y, M) / len(bt)
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(params, 5.0)
@@ -328,14 +341,14 @@ def train_tagger(
             total += loss.item() * len(bt)
         msg = f"epoch {ep} loss {total / len(items):.3f} time {time.perf_counter() - t0:.0f}s"
         if dv:
-            counts = dev_score([tags for _, tags in dev], predict(torch, model, dv))
+            counts = dev_score([tags for _, tags in dev], predict(torch, model, dv, lm=lm))
             rows = scores(counts)
             f1 = held = 100 * rows[-1].f1
             msg += f" held-out F1 {held:.2f}"
             news_f1 = None
             if news:
                 nc = dev_score(
-                    [fix_bio(tags) for _, tags in dev_sents], predict(torch, model, news)
+                    [fix_bio(tags) for _, tags in dev_sents], predict(torch, model, news, lm=lm)
                 )
                 news_f1 = 100 * micro(nc, CORE_KINDS).f1
                 f1 = (held + news_f1) / 2
@@ -411,13 +424,30 @@ def export(model, words: list[str], chars: dict, st: Settings, summary: dict, ou
         "n_gaz": N_GAZ,
         "training": {**asdict(st), **summary},
     }
+    if st.lm:
+        # the language model travels with the tagger that reads it
+        for name in ("lm.npz", "lm.json"):
+            shutil.copyfile(Path(st.lm) / name, out / name)
+        meta = json.loads((out / "lm.json").read_text(encoding="utf-8"))
+        config["lm_dim"] = 2 * meta["hidden"]
     (out / "config.json").write_text(
         json.dumps(config, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
 
 
 # What must agree for networks to be averaged: they read the same token features.
-_SHARED = ("tags", "chars", "maxc", "char_widths", "layers", "hidden", "encoder", "gaz", "n_gaz")
+_SHARED = (
+    "tags",
+    "chars",
+    "maxc",
+    "char_widths",
+    "layers",
+    "hidden",
+    "encoder",
+    "gaz",
+    "n_gaz",
+    "lm_dim",
+)
 
 
 def join_members(out: Path, others: Sequence[Path]) -> list[str]:
@@ -432,7 +462,11 @@ def join_members(out: Path, others: Sequence[Path]) -> list[str]:
         for n, other in enumerate(others, 2):
             cfg = json.loads((other / "config.json").read_text(encoding="utf-8"))
             differ = [k for k in _SHARED if cfg.get(k) != config.get(k)]
-            for artefact in ("words.txt", "gazetteer.tsv"):
+            for artefact in (
+                "words.txt",
+                "gazetteer.tsv",
+                *(("lm.npz",) if cfg.get("lm_dim") else ()),
+            ):
                 if (other / artefact).read_bytes() != (out / artefact).read_bytes():
                     differ.append(artefact)
             with np.load(other / "weights.npz") as w:

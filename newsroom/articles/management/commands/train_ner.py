@@ -76,6 +76,13 @@ class Command(BaseCommand):
             "--sentences", type=int, help="use only the first N ANERcorp sentences (trial runs)"
         )
         parser.add_argument(
+            "--lm",
+            type=Path,
+            metavar="DIR",
+            help="a word-level language model (lm.npz, lm.json) trained on the same word vectors: "
+            "the tagger reads its states",
+        )
+        parser.add_argument(
             "--join",
             type=Path,
             nargs="+",
@@ -83,6 +90,26 @@ class Command(BaseCommand):
             help="no training: make the tagger in --out an ensemble with the taggers in these "
             "directories (trained with other --seed values on the same embeddings and gazetteers)",
         )
+        lm = parser.add_argument_group("language model step")
+        lm.add_argument(
+            "--train-lm",
+            type=Path,
+            metavar="DIR",
+            help="train a word-level language model over the --embeddings vectors (the "
+            "vocabulary the tagger will have) on --lm-news and ANERcorp's training part, write "
+            "it to DIR and stop; a tagger reads it with --lm DIR",
+        )
+        lm.add_argument(
+            "--lm-news",
+            type=Path,
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="JSON-lines corpus (gzip) for the language model (repeatable; --skip-lines "
+            "applies to the first)",
+        )
+        lm.add_argument("--lm-epochs", type=float, default=1.0)
+        lm.add_argument("--lm-hidden", type=int, default=256)
         emb = parser.add_argument_group("embeddings step")
         emb.add_argument("--news", type=Path, help="news corpus (JSON lines, gzip: title, body)")
         emb.add_argument(
@@ -160,6 +187,9 @@ class Command(BaseCommand):
                 return
         elif not (o["embeddings"] / "vectors.npy").is_file():
             raise CommandError(f"no embeddings in {o['embeddings']}: give --news to train them")
+        if o["train_lm"] is not None:
+            self._train_lm(o, log)
+            return
         settings = Settings(
             epochs=o["epochs"],
             patience=o["patience"],
@@ -167,6 +197,7 @@ class Command(BaseCommand):
             seed=o["seed"],
             full=o["full"],
             augment=o["augment"],
+            lm=str(o["lm"]) if o["lm"] else "",
         )
         extra, names = self._extra_data(o, log)
         from newsroom.nlp.training.data import read_tagged
@@ -191,6 +222,41 @@ class Command(BaseCommand):
                 done += f", news dev PERS+ORG+LOC {summary['news_dev_core_f1']:.2f}"
             done += f" at epoch {summary['best_epoch']}"
         log(done)
+
+    def _train_lm(self, o: dict, log) -> None:
+        from newsroom.nlp.tagger.features import norm_word
+        from newsroom.nlp.training.data import anercorp_split, read_line_numbers
+        from newsroom.nlp.training.lm import lm_sentences, train_lm
+        from newsroom.nlp.training.tagger import load_embeddings
+
+        for path in o["lm_news"]:
+            if not path.is_file():
+                raise CommandError(f"--lm-news: no such file: {path}")
+        train, _ = anercorp_split(o["anercorp"], o["sentences"])
+        train_words = {norm_word(t) for toks, _ in train for t in toks}
+        # the vocabulary and vectors train_tagger will build from the same files
+        words, E = load_embeddings(o["embeddings"], train_words, o["max_vocab"], log)
+        sents = lm_sentences(
+            words,
+            o["lm_news"],
+            skip=read_line_numbers(o["skip_lines"]),
+            tagged=[toks for toks, _ in train],
+        )
+        log(f"language model: {len(sents):,} sentences, {sum(map(len, sents)):,} tokens")
+        summary = train_lm(
+            o["train_lm"],
+            sents,
+            words,
+            E,
+            hidden=o["lm_hidden"],
+            epochs=o["lm_epochs"],
+            seed=o["seed"],
+            log=log,
+        )
+        log(
+            f"language model in {o['train_lm']}: held-out perplexity "
+            f"{summary['perplexity_forward']} forward, {summary['perplexity_backward']} backward"
+        )
 
     def _extra_data(self, o: dict, log) -> tuple[list, dict]:
         """Tagged sentences besides ANERcorp, and names besides ANERGazet / ANETAC."""
