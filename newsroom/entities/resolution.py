@@ -62,6 +62,7 @@ from newsroom.entities.models import (
 from newsroom.nlp import resolve
 from newsroom.nlp.cleanup import is_head_word, is_ordinary_word
 from newsroom.nlp.knowledge import is_given_name, is_name_unit
+from newsroom.nlp.text import clitic_analyses
 
 Progress = Callable[[int, int], None]
 MERGE_ROUNDS = 3
@@ -352,7 +353,6 @@ def _merge_kinds_of_one_name(
 # that page has at least this many times its articles, and at least CLITIC_MIN_ARTICLES.
 CLITIC_MAJORITY = 3
 CLITIC_MIN_ARTICLES = 5
-_PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 
 
 def proclitic_readings(key: str) -> list[str]:
@@ -362,12 +362,12 @@ def proclitic_readings(key: str) -> list[str]:
     first = key.split(" ")[0]
     if is_name_unit(first) or is_head_word(first) or is_ordinary_word(first) or is_listed(first):
         return []
-    out = []
-    for clitic in _PROCLITICS:
-        rest = key[len(clitic) :]
-        if key.startswith(clitic) and len(rest.split(" ")[0]) >= 3:
-            out.append(rest)
-    return out
+    tail = key[len(first) :]
+    return [
+        form + tail
+        for form, n in clitic_analyses(first)
+        if n and form == first[n:] and len(form) >= 3  # not لل's restored alef
+    ]
 
 
 def _merge_proclitic_variants(

@@ -103,6 +103,9 @@ TIME_WORDS = _words(
     يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر
     """
 )
+# Days that come off the end of an organisation's or a place's name (not اليوم or a month,
+# which end names: روسيا اليوم, ثورة 25 يناير).
+DAY_WORDS = _words("السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه امس غدا")
 # Words that end a person's name although they are ordinary words too (عبد الله الثاني، جورج
 # بوش الابن).
 NAME_ENDINGS = _words(
@@ -119,7 +122,6 @@ STATE_ORG_HEADS = _words(
     """
 )
 # Words with ال that cannot be an organisation's adjective after a country's name.
-DAY_WORDS = _words("السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه امس غدا")
 NOT_ADJECTIVES = _words("الذي التي الذين اللذين اللتين اللذان اللتان اللاتي") | TIME_WORDS
 # Adjectives of organisations' names that are not nisba-shaped (جيش سوريا الحر).
 NAME_ADJECTIVES = _words("الحر الحره الجديد الجديده الموحد الموحده الكبير الكبري")
@@ -491,8 +493,7 @@ def _clean_piece(
     else:
         if j - i > 1 and toks[i].norm in DESCRIPTORS:
             i += 1
-        # A day after an organisation's or place's name says when (منظمة العفو الدولية
-        # الخميس); not اليوم or a month, which end names (روسيا اليوم, ثورة 25 يناير).
+        # a day after an organisation's or place's name says when (منظمة العفو الدولية الخميس)
         while kind in ("ORG", "LOC") and j - i > 1 and toks[j - 1].norm in DAY_WORDS:
             j -= 1
     if i >= j:

@@ -415,8 +415,7 @@ def test_a_tagger_reading_a_language_model(tmp_path):
     toks = sorted(([t for t, _ in s] for s in _TINY), key=len, reverse=True)
     lens = np.array([len(s) for s in toks], dtype=np.int64)
     got = tagger._lm_states(toks, lens)
-    lm = load_lm(torch, out, words)
-    lm["emb"] = torch.nn.Embedding.from_pretrained(torch.from_numpy(tagger.wemb.astype(np.float32)))
+    lm = load_lm(torch, out, words, tagger.wemb)
     W = torch.zeros(len(toks), int(lens.max()), dtype=torch.long)
     for b, s in enumerate(toks):
         W[b, : len(s)] = torch.tensor([tagger.word_id(t) for t in s])

@@ -37,6 +37,7 @@ from typing import NamedTuple
 
 import regex
 
+from ..cleanup import TITLES, is_head_word
 from ..conll import chunks
 from ..gazetteer import CORE_PATH, Gazetteer, default_gazetteer, load_gazetteer
 from ..knowledge import is_given_name, is_surname, known_entities, place_keys
@@ -798,7 +799,7 @@ def sentence_spans(
 # --- a given name's surname ------------------------------------------------------------------
 SURNAME_RULE = True
 # The word after a lone given name is its surname only when it is rarer than this (rank in the
-# embedding vocabulary): أليكس فيشمان, هورست كوبل, but not محمد اليوم.
+# embedding vocabulary): صالح جمعة, but not محمد اليوم.
 SURNAME_MIN_RANK = 3000
 
 
@@ -808,8 +809,6 @@ def _surname_after(tok: Token, tagger: Tagger, names: Gazetteer) -> bool:
     ``SURNAME_MIN_RANK``, and not a title, a head noun, a listed word or a nationality
     adjective. A rare word that no table knows is not enough: after a name it is as often a
     verb or a noun with a clitic (صلاح يتمرن, سعيد بلقائكم) as a surname."""
-    from ..cleanup import TITLES, is_head_word
-
     text, norm = tok.text, tok.norm
     if not tok.is_word or len(norm) < 3 or not regex.fullmatch(r"\p{Arabic}+", text):
         return False
@@ -821,9 +820,9 @@ def _surname_after(tok: Token, tagger: Tagger, names: Gazetteer) -> bool:
 
 
 def with_surnames(toks: Sequence[Token], spans: list[_Span], tagger, names) -> list[_Span]:
-    """A person's span of one given name (أليكس, هورست) takes the rare word right after it
-    as the surname (أليكس فيشمان): the tagger, which learnt surnames from ANERcorp's names,
-    often ends a foreign or unusual name after its first word."""
+    """A person's span of one given name (إيمان, صالح) takes the word right after it when that
+    word can be its surname (إيمان مطلق, see _surname_after): the tagger, which learnt surnames
+    from ANERcorp's names, often ends a name after its first word."""
     taken = {k for s in spans for k in range(s.i, s.j)}
     out = []
     for s in spans:

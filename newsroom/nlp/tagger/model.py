@@ -307,10 +307,11 @@ class Tagger:
                 rows, ids = self._input_rows([sents[i] for i in members])
                 for k in range(0, len(members), batch):
                     part = members[k : k + batch]
-                    xw = self._padded_inputs([sents[i] for i in part], rows, ids[k : k + batch])
-                    lens = np.array([len(sents[i]) for i in part], dtype=np.int64)
+                    part_sents = [sents[i] for i in part]
+                    xw = self._padded_inputs(part_sents, rows, ids[k : k + batch])
+                    lens = np.array([len(s) for s in part_sents], dtype=np.int64)
                     if self.lm is not None:
-                        xw += self._lm_states([sents[i] for i in part], lens) @ self.lstm_w_lm
+                        xw += self._lm_states(part_sents, lens) @ self.lstm_w_lm
                     em = self._bilstm(xw, lens) @ self.out_w + self.out_b
                     paths = viterbi(em, lens, self.start, self.trans, self.end)
                     for b, i in enumerate(part):

@@ -159,9 +159,10 @@ def export_lm(state: dict, words: Sequence[str], summary: dict, out: Path) -> No
     )
 
 
-def load_lm(torch, directory: Path, words: Sequence[str]) -> dict:
-    """The LM of ``directory`` as two torch LSTMs over the tagger's word vectors, for training a
-    tagger that reads it (``lm_states``); ValueError if it was trained on another vocabulary."""
+def load_lm(torch, directory: Path, words: Sequence[str], vectors: np.ndarray) -> dict:
+    """The LM of ``directory`` as two torch LSTMs over the tagger's word vectors (``vectors``,
+    rows in the order of ``words``), for training a tagger that reads it (``lm_states``);
+    ValueError if it was trained on another vocabulary."""
     import torch.nn as nn
 
     meta = json.loads((directory / "lm.json").read_text(encoding="utf-8"))
@@ -178,7 +179,8 @@ def load_lm(torch, directory: Path, words: Sequence[str]) -> dict:
             lstm.bias_hh_l0.data.zero_()
             lstm.requires_grad_(False)
             lstms[d] = lstm.eval()
-    return {"f": lstms["f"], "b": lstms["b"], "dim": 2 * H, "emb": None}
+    emb = nn.Embedding.from_pretrained(torch.from_numpy(vectors.astype(np.float32)))
+    return {"f": lstms["f"], "b": lstms["b"], "dim": 2 * H, "emb": emb}
 
 
 def lm_states(torch, lm: dict, W, lens):
@@ -202,13 +204,13 @@ def lm_sentences(
     ``news`` (the first one's articles on the lines in ``skip`` left out: those annotated for
     evaluation) and the token lists ``tagged`` (the tagger's training sentences), cut to
     ``max_len`` tokens; sentences of fewer than three tokens are left out."""
-    from ..tagger.features import norm_word
+    from ..tagger.features import UNKNOWN_WORD, norm_word
     from .data import news_sentences
 
     index = {w: i for i, w in enumerate(words)}
 
     def ids(toks: Sequence[str]) -> list[int]:
-        return [index.get(norm_word(t), 1) for t in toks[:max_len]]
+        return [index.get(norm_word(t), UNKNOWN_WORD) for t in toks[:max_len]]
 
     out = []
     for n, path in enumerate(news):

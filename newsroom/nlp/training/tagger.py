@@ -310,9 +310,7 @@ def train_tagger(
         f"train {len(tr):,} sentences ({n_anercorp:,} of ANERcorp), held out {len(dv):,}, "
         f"news dev {len(news):,}, {len(chars)} characters, {len(gaz):,} gazetteer names"
     )
-    lm = load_lm(torch, Path(st.lm), words) if st.lm else None
-    if lm is not None:
-        lm["emb"] = nn.Embedding.from_pretrained(torch.from_numpy(E), freeze=True)
+    lm = load_lm(torch, Path(st.lm), words, E) if st.lm else None
     model = _network(torch, nn, E, len(chars) + 3, st, 0 if lm is None else lm["dim"])
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.Adam(params, lr=st.lr)
