@@ -186,10 +186,26 @@ def _strip_proclitic(norm: str, whole: str = "") -> tuple[int, str]:
             or (place_ok and len(form) >= 4 and key in place_keys())
             # a place of three letters (وحمص), when the whole word is no ordinary word
             or (place_ok and len(form) == 3 and key in place_keys() and norm not in _common())
-            or (n == 1 and is_given_name(form))
+            # a given name after one proclitic (ومحمد), when the whole word is no ordinary word
+            # (لجنة is no ل + جنة) or the name it begins is listed (لبي بي سي)
+            or (
+                n == 1
+                and is_given_name(form)
+                and (norm not in _common() or _listed_start(form, whole))
+            )
         ):
             return n, form
     return 0, norm
+
+
+def _listed_start(form: str, whole: str) -> bool:
+    """Whether ``form`` and the next words of ``whole`` (a name's normalised words, its first
+    word before ``form``) begin with a listed name of two words or more (بي بي سي)."""
+    rest = whole.split(" ")[1:]
+    return any(
+        entity_key(" ".join([form, *rest[:k]])) in _known_spellings()
+        for k in range(1, len(rest) + 1)
+    )
 
 
 def is_ordinary_word(norm: str) -> bool:

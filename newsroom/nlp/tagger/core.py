@@ -264,8 +264,13 @@ ORG_HEAD_SPANS = frozenset(
         "كلية",
         "ديوان",
         "مرصد",
+        "مكتب",
     ]
 )
+# Heads whose phrase is as often an office as a body (مكتب الرئيس، مكتب الإحصاء): a name only
+# with two definite words after them (مكتب التحقيقات الفيدرالي، مكتب المفتش العام), as a head
+# with the article needs.
+TWO_WORD_HEADS = frozenset(["مكتب"])
 # Definite words that end the name rather than continue it: time, relative pronouns, ordinals,
 # and the participles and adjectives that describe an organisation after its name.
 _ORG_STOP = frozenset(
@@ -422,7 +427,13 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
             j -= 1
         # the head's readings with the article, the article off (المفوضية → مفوضية)
         definite = {v[2:] for v in strip_variants(norm_word(toks[i].text)) if v.startswith("ال")}
-        has_article = bool(definite & ORG_HEAD_SPANS)
+        two_words = bool(set(strip_variants(norm_word(toks[i].text))) & TWO_WORD_HEADS)
+        if two_words and j > i + 1 and (
+            toks[i + 1].norm in TITLES or norm_word(toks[i + 1].text).startswith("وال")
+        ):
+            i += 1  # مكتب الرئيس الأمريكي: a person's office; سطح المكتب والأجهزة: a desk
+            continue
+        has_article = two_words or bool(definite & ORG_HEAD_SPANS)
         wide = (
             j == i + 2
             and norm_word(toks[i + 1].text) in WIDER_THAN_A_COUNTRY
