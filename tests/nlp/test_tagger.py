@@ -238,6 +238,31 @@ def test_an_office_is_an_organisation_with_two_definite_words():
         assert not [s for s in annotate(text) if "مكتب" in s.text], text
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("والتقى الرئيس الكوري الجنوبي مون جاي-إن بنظيره", "مون جاي-إن"),
+        ("دعوة كيم جونغ-أون لزيارة العاصمة", "كيم جونغ-أون"),
+        ("أن الزعيم الكوري الشمالي كيم جونغ - أون، قام بجولة", "كيم جونغ - أون"),
+    ],
+)
+def test_a_hyphenated_last_part_stays_in_the_name(text, expected):
+    spans = annotate(text)
+    check_spans(text, spans)
+    persons = [s.text for s in spans if s.kind == "PERS"]
+    assert persons == [expected], spans
+    assert [s.norm for s in spans if s.kind == "PERS"] == [entity_key(expected.replace("-", " "))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["وقال دونالد ترامب -في تغريدة- إن الاتفاق انتهى", "يرى فريدريك جيمسون - ناقد الحداثة - ذلك"],
+)
+def test_a_dash_after_a_name_is_not_a_hyphen(text):
+    persons = [s.text for s in annotate(text) if s.kind == "PERS"]
+    assert persons and all("-" not in p for p in persons), persons
+
+
 def test_nationality_adjectives_and_tanween_words_are_not_places():
     text = (
         "قالت الحكومة الإيرانية إن مسؤولين عراقيين وأمريكيين التقوا. "

@@ -37,7 +37,7 @@ from typing import NamedTuple
 
 import regex
 
-from ..cleanup import TITLES, is_head_word
+from ..cleanup import TITLES, is_head_word, is_ordinary_word
 from ..conll import chunks
 from ..gazetteer import CORE_PATH, Gazetteer, default_gazetteer, load_gazetteer
 from ..knowledge import is_given_name, is_surname, known_entities, place_keys
@@ -428,8 +428,10 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
         # the head's readings with the article, the article off (المفوضية → مفوضية)
         definite = {v[2:] for v in strip_variants(norm_word(toks[i].text)) if v.startswith("ال")}
         two_words = bool(set(strip_variants(norm_word(toks[i].text))) & TWO_WORD_HEADS)
-        if two_words and j > i + 1 and (
-            toks[i + 1].norm in TITLES or norm_word(toks[i + 1].text).startswith("وال")
+        if (
+            two_words
+            and j > i + 1
+            and (toks[i + 1].norm in TITLES or norm_word(toks[i + 1].text).startswith("وال"))
         ):
             i += 1  # مكتب الرئيس الأمريكي: a person's office; سطح المكتب والأجهزة: a desk
             continue
@@ -804,7 +806,54 @@ def sentence_spans(
         spans = sorted([*spans, *place_spans(toks, spans, tagger, names)])
     if SURNAME_RULE:
         spans = with_surnames(toks, spans, tagger, names)
+    if HYPHEN_RULE:
+        spans = with_hyphenated_parts(toks, spans)
     return spans
+
+
+# --- a name's hyphenated last part -----------------------------------------------------------
+HYPHEN_RULE = True
+HYPHENS = frozenset("-‐‑–")
+# The part after the hyphen of a transliterated given name (كيم جونغ-أون، مون جاي-إن) is short.
+MAX_HYPHENATED_PART = 4
+
+
+def with_hyphenated_parts(toks: Sequence[Token], spans: list[_Span]) -> list[_Span]:
+    """A person's name of two words or more takes the short word after a hyphen (كيم جونغ-أون,
+    مون جاي-إن, كيم جونغ - أون): the tagger, which reads the hyphen as punctuation, ends the
+    name before it. The word has no article and is no title; unless the hyphen touches both
+    words, it has three letters at most and is no ordinary word (ترامب -في, جيمسون - ناقد)."""
+    taken = {k for s in spans for k in range(s.i, s.j)}
+    # the tagger may have marked the part alone (كيم جونغ | أون): it joins the name
+    alone = {s.i: s for s in spans if s.kind == "PERS" and s.j == s.i + 1}
+    joined = set()
+    out = []
+    for s in spans:
+        if s in joined:
+            continue
+        k = s.j
+        if (
+            s.kind == "PERS"
+            and s.j - s.i >= 2
+            and k + 1 < len(toks)
+            and (k + 1 not in taken or k + 1 in alone)
+        ):
+            dash, word = toks[k], toks[k + 1]
+            touching = dash.start == toks[k - 1].end and word.start == dash.end
+            if (
+                dash.text in HYPHENS
+                and word.is_word
+                and 2 <= len(word.norm) <= MAX_HYPHENATED_PART
+                and regex.fullmatch(r"\p{Arabic}+", word.text)
+                and not word.norm.startswith(ARTICLE)
+                and word.norm not in TITLES
+                and (touching or (len(word.norm) <= 3 and not is_ordinary_word(word.norm)))
+            ):
+                s = s._replace(j=k + 2)
+                if k + 1 in alone:
+                    joined.add(alone[k + 1])
+        out.append(s)
+    return [s for s in out if s not in joined]
 
 
 # --- a given name's surname ------------------------------------------------------------------
