@@ -263,6 +263,12 @@ def test_a_dash_after_a_name_is_not_a_hyphen(text):
     assert persons and all("-" not in p for p in persons), persons
 
 
+def test_a_place_written_in_two_words_is_a_place():
+    for text in ("وصل الوفد إلى بيونغ يانغ أمس", "وقالت بيونغ يانغ إنها ستواصل التجارب"):
+        assert [(s.text, s.kind) for s in annotate(text)] == [("بيونغ يانغ", "LOC")], text
+    assert [s.kind for s in annotate("وقال عمرو موسى إن الاتفاق انتهى")] == ["PERS"]
+
+
 def test_nationality_adjectives_and_tanween_words_are_not_places():
     text = (
         "قالت الحكومة الإيرانية إن مسؤولين عراقيين وأمريكيين التقوا. "

@@ -808,7 +808,26 @@ def sentence_spans(
         spans = with_surnames(toks, spans, tagger, names)
     if HYPHEN_RULE:
         spans = with_hyphenated_parts(toks, spans)
-    return spans
+    return with_places_in_two_words(toks, spans)
+
+
+def with_places_in_two_words(toks: Sequence[Token], spans: list[_Span]) -> list[_Span]:
+    """A person's name of two words that, written as one word, is a known place (بيونغ يانغ /
+    بيونغيانغ) is that place: the tagger reads two short foreign words as a person's name. Not
+    where a word is a known given name."""
+    out = []
+    for s in spans:
+        if s.kind == "PERS" and s.j - s.i == 2 and not s.strip:
+            a, b = toks[s.i], toks[s.i + 1]
+            if (
+                a.is_word
+                and b.is_word
+                and entity_key(a.text + b.text) in place_keys()
+                and not is_given_name(a.norm)
+            ):
+                s = s._replace(kind="LOC")
+        out.append(s)
+    return out
 
 
 # --- a name's hyphenated last part -----------------------------------------------------------
