@@ -415,8 +415,14 @@ def spelling_variants(a: str, b: str) -> bool:
     return True
 
 
-# Foreign g is written غ or ج as well as ق or ك (هونغ كونغ / هونج كونج).
-_FOLDED = {**suggestions._CLASS_OF, "ج": suggestions._CLASS_OF["غ"]}
+# Foreign g is written غ or ج as well as ق or ك (هونغ كونغ / هونج كونج); Spanish j and Russian
+# kh خ or ج (سيرخيو / سيرجيو); Portuguese s ش or س (غوتيريش / غوتيريس).
+_FOLDED = {
+    **suggestions._CLASS_OF,
+    "ج": suggestions._CLASS_OF["غ"],
+    "خ": suggestions._CLASS_OF["غ"],
+    "ش": suggestions._CLASS_OF["س"],
+}
 
 
 def _letter(c: str) -> str:
