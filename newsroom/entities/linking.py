@@ -242,7 +242,8 @@ def _bracketed_after(
     ordered: Sequence[tuple[str, nlp.Span]], i: int, texts: Mapping[str, str] | None
 ) -> int | None:
     """Index of the name that span ``i`` abbreviates: ``<name> (<span>)`` in one field, an
-    organisation or event of two words or more, then one word of the same kind in brackets."""
+    organisation or event of two words or more, then one word of the same kind in brackets, or
+    Latin letters spelt out as short Arabic words (إف بي آي)."""
     if texts is None or i == 0 or ordered[i - 1][0] != ordered[i][0]:
         return None
     text = texts.get(ordered[i][0], "")
@@ -251,12 +252,24 @@ def _bracketed_after(
         prev.kind == span.kind
         and span.kind in ("ORG", "MISC")
         and " " in prev.norm
-        and " " not in span.norm
+        and (" " not in span.norm or _spelt_letters(span.norm))
         and text[prev.end : span.start].strip() == "("
         and text[span.end : span.end + 1] == ")"
     ):
         return i - 1
     return None
+
+
+# An abbreviation of Latin letters spelt out in Arabic (إف بي آي، سي آي إيه): a few short words.
+SPELT_LETTERS_MAX_WORDS = 4
+SPELT_LETTER_MAX_LENGTH = 3
+
+
+def _spelt_letters(norm: str) -> bool:
+    words = norm.split(" ")
+    return len(words) <= SPELT_LETTERS_MAX_WORDS and all(
+        len(w) <= SPELT_LETTER_MAX_LENGTH for w in words
+    )
 
 
 def link_article(article, spans_by_field: Mapping[str, Sequence[nlp.Span]]) -> int:

@@ -79,6 +79,24 @@ def test_an_abbreviation_in_brackets_names_the_same_entity(make_article):
     assert article.mentions.values("entity").distinct().count() == 1
 
 
+def test_an_abbreviation_of_spelt_letters_names_the_same_entity(make_article):
+    article = linked_article(
+        make_article,
+        "قال مكتب التحقيقات الفيدرالي (إف بي آي) إنه فتح تحقيقا.",
+        ("مكتب التحقيقات الفيدرالي", "ORG"),
+        ("إف بي آي", "ORG"),
+    )
+    assert article.mentions.values("entity").distinct().count() == 1
+    # two names in brackets are not letters spelt out
+    article = linked_article(
+        make_article,
+        "وقع الاتحاد الأوروبي (المفوضية الأوروبية) الاتفاق.",
+        ("الاتحاد الأوروبي", "ORG"),
+        ("المفوضية الأوروبية", "ORG"),
+    )
+    assert article.mentions.values("entity").distinct().count() == 2
+
+
 def _old_entity(make_article, name: str, key: str, kind: str = "PERS") -> Entity:
     """An entity as an older version stored it: under a key that resolution now changes."""
     article = linked_article(make_article, f"وصل {name} أمس.", (name, kind))
