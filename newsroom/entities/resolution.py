@@ -23,7 +23,9 @@ a background run (``ReannotationRun`` with scope *resolve*):
    (أحمد بن دغر / أحمد عبيد بن دغر); a place or organisation the evidence gives as a person's
    surname (سكريبال); one name stored with several kinds, or in two words and in one
    (بيونغ يانغ / بيونغيانغ); a name whose first word kept a proclitic (وكيليان مبابي, لأرسنال)
-   and the much larger page of the same name without it.
+   and the much larger page of the same name without it; a name the recogniser cut a word
+   short (مون جاي, حزب العدالة) and the name of one word more that the text goes on with after
+   most of its mentions (مون جاي إن, حزب العدالة والتنمية).
 
 Editorial decisions stand: an entity an editor split off or marked "not the same" as another is
 never merged automatically, rules made by editors are kept, and an automatic merge leaves an
@@ -33,13 +35,16 @@ Running it twice changes nothing the second time.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+import regex
 from django.db import connection, transaction
 from django.utils.translation import ngettext
 
+from newsroom import nlp
+from newsroom.articles.models import Article
 from newsroom.entities import suggestions
 from newsroom.entities.linking import (
     dominant,
@@ -207,6 +212,7 @@ def _merge_by_evidence(protected: set[int], summary: Summary) -> None:
     _merge_surnames_of_other_kinds(entities, by_kind, protected, merges)
     _merge_kinds_of_one_name(entities, protected, merges)
     _merge_proclitic_variants(entities, protected, merges)
+    _merge_cut_names(entities, protected, merges)
     with transaction.atomic():
         lock_entities(exclusive=True)
         merge_automatically(_settle(merges), summary)
@@ -391,6 +397,56 @@ def _merge_proclitic_variants(
             ):
                 _add_merge(merges, protected, pk, target[1])
                 break
+
+
+# A name the recogniser ended a word too early (مون جاي, where the text goes on with إن) joins
+# the page of the name with that word when the text goes on with it after at least this share of
+# the short name's mentions, and after this many at least.
+CUT_MIN_SHARE = 0.6
+CUT_MIN_MENTIONS = 3
+_FOLLOW_CHARS = 40  # characters read after a mention
+_NEXT_WORD_RE = regex.compile(r"[\s\-‐‑–]*([^\s\p{P}\p{S}]+)")
+
+
+def _merge_cut_names(
+    entities: Mapping[int, tuple[str, str, int]], protected: set[int], merges: dict[int, int]
+) -> None:
+    """A name whose page has a longer twin of one more word (مون جاي / مون جاي إن, هونغ /
+    هونغ كونغ) joins it when the text goes on with that word after most of its mentions
+    (CUT_MIN_SHARE): the recogniser cut the name there. Where the word after varies (كأس العالم
+    للأندية, دونالد ترامب إيفانكا: joined names), the short name is a name of its own."""
+    by_key = {(kind, key): pk for pk, (kind, key, _) in entities.items()}
+    longer: dict[int, dict[str, int]] = defaultdict(dict)  # short name → {next word: longer}
+    for pk, (kind, key, _) in entities.items():
+        if " " not in key or pk in merges:
+            continue
+        short, last = key.rsplit(" ", 1)
+        target = by_key.get((kind, short))
+        if target is not None and target not in merges and target not in protected:
+            longer[target][last] = pk
+    if not longer:
+        return
+    mention, article = Mention._meta.db_table, Article._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT m.entity_id, substring(CASE WHEN m.field = 'title' THEN a.title"
+            f' ELSE a.body END FROM m."end" + 1 FOR %s) FROM {mention} m'
+            f" JOIN {article} a ON a.id = m.article_id WHERE m.entity_id = ANY(%s)",
+            [_FOLLOW_CHARS, list(longer)],
+        )
+        rows = cursor.fetchall()
+    following: dict[int, Counter[str]] = defaultdict(Counter)
+    for pk, after in rows:
+        match = _NEXT_WORD_RE.match(after or "")
+        following[pk][nlp.normalize_letters(match.group(1)) if match else ""] += 1
+    for pk, options in longer.items():
+        counts = following[pk]
+        total = sum(counts.values())
+        word, count = max(
+            ((w, counts[w]) for w in options), key=lambda wc: (wc[1], wc[0]), default=("", 0)
+        )
+        if count >= CUT_MIN_MENTIONS and count >= CUT_MIN_SHARE * total:
+            _add_merge(merges, protected, pk, options[word])
 
 
 VARIANT_KINDS = ("PERS", "ORG", "LOC")

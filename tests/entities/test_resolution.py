@@ -419,3 +419,26 @@ def test_a_proclitic_variant_needs_a_page_several_times_larger(make_article):
         linked_article(make_article, f"فاز فيورنتينا مجددا {n}.", ("فيورنتينا", "ORG"))
     resolve_archive()
     assert entity("فيورنتينا", "ORG").article_count == 8
+
+
+def test_a_name_cut_a_word_short_joins_the_name_the_text_goes_on_with(make_article):
+    full = linked_article(make_article, "استقبل الرئيس مون جاي إن الوفد.", ("مون جاي إن", "PERS"))
+    for n in range(3):
+        linked_article(make_article, f"قال مون جاي إن بلاده مستعدة {n}.", ("مون جاي", "PERS"))
+    cut = entity("مون جاي", "PERS")
+    # a name the text goes on with now and then only (كأس العالم للأندية) keeps its page
+    linked_article(make_article, "تنطلق كأس العالم للأندية غدا.", ("كأس العالم للأندية", "MISC"))
+    for after in ("بروسيا", "المقبلة", "في الصيف"):
+        linked_article(
+            make_article, f"ستقام كأس العالم {after} بمشاركة المنتخبات.", ("كأس العالم", "MISC")
+        )
+    cup = entity("كأس العالم", "MISC")
+
+    resolve_archive()
+
+    survivor = full.mentions.get().entity
+    assert survivor.name == "مون جاي إن"
+    assert survivor.article_count == 4
+    assert MergedEntity.objects.filter(old_id=cut.pk, survivor=survivor).exists()
+    assert Entity.objects.filter(pk=cup.pk).exists()
+    assert entity("كأس العالم للأندية", "MISC") != cup
