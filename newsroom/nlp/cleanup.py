@@ -154,7 +154,11 @@ def is_nisba_of_place(norm: str) -> bool:
         return False
     stem = base[: m.start()]
     places = place_keys()
-    return any(p in places for p in (base, stem, stem + "ا", stem + "يا", stem + "ه", stem + "ان"))
+    if any(p in places for p in (stem, stem + "ا", stem + "يا", stem + "ه", stem + "ان")):
+        return True
+    # The word is a place itself: an adjective only with the article or a nisba ending longer
+    # than ي (السعودية); a place's own name in ي is the place (بنغازي، جيبوتي، نيروبي).
+    return base in places and (base != norm or m.group() != "ي")
 
 
 def _bare(tok: Token) -> str:

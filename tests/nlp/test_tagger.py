@@ -19,7 +19,7 @@ from newsroom.nlp.backends import BUILTIN
 from newsroom.nlp.tagger import DEFAULT_DIR, Tagger, default_tagger
 from newsroom.nlp.tagger.core import tagger_core
 from newsroom.nlp.tagger.features import TAGS, gaz_features, name_starts, norm_word
-from newsroom.nlp.text import tokenize
+from newsroom.nlp.text import normalize_letters, tokenize
 
 from .test_annotate import SEED, check_spans
 from .test_tagger_math import _reference_lstm
@@ -261,6 +261,27 @@ def test_a_hyphenated_last_part_stays_in_the_name(text, expected):
 def test_a_dash_after_a_name_is_not_a_hyphen(text):
     persons = [s.text for s in annotate(text) if s.kind == "PERS"]
     assert persons and all("-" not in p for p in persons), persons
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # places whose own names end like an adjective of a place (ي) are no adjectives
+        ("وقعت اشتباكات في مدينة بنغازي شرقي ليبيا", ("بنغازي", "LOC")),
+        ("وصل الوزير إلى جيبوتي أمس", ("جيبوتي", "LOC")),
+        ("وصوت البرلمان الأوروبي على القرار", ("البرلمان الأوروبي", "ORG")),
+    ],
+)
+def test_a_place_named_like_an_adjective_and_a_parliament_are_marked(text, expected):
+    assert expected in [(s.text, s.kind) for s in annotate(text)]
+
+
+def test_adjectives_of_places_stay_unmarked():
+    from newsroom.nlp.cleanup import is_nationality
+
+    assert not is_nationality(normalize_letters("بنغازي"))
+    for word in ("اليمني", "يمني", "العراقي", "الإيرانية", "تونسي", "المصريين"):
+        assert is_nationality(normalize_letters(word)), word
 
 
 def test_a_place_written_in_two_words_is_a_place():

@@ -265,6 +265,7 @@ ORG_HEAD_SPANS = frozenset(
         "ديوان",
         "مرصد",
         "مكتب",
+        "برلمان",
     ]
 )
 # Heads whose phrase is as often an office as a body (مكتب الرئيس، مكتب الإحصاء): a name only
@@ -371,7 +372,7 @@ def _head(tok: Token) -> bool:
 # Heads of bodies that a definite head and one such adjective name (not شركة: الشركة الأوروبية
 # is a description).
 BODY_HEADS = frozenset(
-    ["مفوضية", "لجنة", "منظمة", "اتحاد", "مجلس", "محكمة", "بنك", "مصرف", "هيئة", "جمعية"]
+    ["مفوضية", "لجنة", "منظمة", "اتحاد", "مجلس", "محكمة", "بنك", "مصرف", "هيئة", "جمعية", "برلمان"]
     + ["رابطة", "وكالة", "صندوق", "جامعة", "تحالف"]
 )
 # Adjectives that make a definite head alone a name: a body of more than one country
