@@ -17,7 +17,10 @@ a background run (``ReannotationRun`` with scope *resolve*):
    consonants (weak letters dropped, letters that transliterations swap folded: بوتين / بوتن,
    رينزي / رنزي) and the same last letter are merged when each differing word is unknown as an
    Arabic name on one side at least, so that حسن and حسين, two Arabic names, stay two people.
-   Names of one word are left alone, but for persons' surnames unknown as Arabic names.
+   Names of one word are left alone, but for persons' surnames unknown as Arabic names and
+   places' and organisations' names of five letters or more that differ by one vowel letter
+   inside the word at most (تشيلسي / تشلسي, كتالونيا / كاتالونيا; not نيويورك / النرويج).
+   ch may be written تش or ش (منوتشين / منوشين).
 4. **Other evidence** (docs/resolution.md): a short name's two full names that differ by a given
    name and its short form (جيم / جيمس ماتيس); a rare family name with and without middle names
    (أحمد بن دغر / أحمد عبيد بن دغر); a place or organisation the evidence gives as a person's
@@ -471,6 +474,44 @@ def spelling_variants(a: str, b: str) -> bool:
     return True
 
 
+# A one-word name of a place or organisation is compared only from this many letters.
+FOREIGN_WORD_MIN = 5
+
+
+def _foreign_word(key: str) -> bool:
+    """A one-word key that may be a transliterated name: long enough, no ordinary word, no
+    Arabic name unit."""
+    word = suggestions.words(key)[0] if key else ""
+    return (
+        " " not in key
+        and len(word) >= FOREIGN_WORD_MIN
+        and not is_ordinary_word(key)
+        and not is_name_unit(word)
+    )
+
+
+def one_letter_apart(a: str, b: str) -> bool:
+    """Whether two one-word keys spell one foreign name (تشيلسي / تشلسي, سامسونغ / سامسونج,
+    كتالونيا / كاتالونيا): the same letters once transliterations' swaps are folded, but for
+    one vowel letter (ا و ي) more inside one of them. Stricter than a skeleton, which holds
+    different places (نيويورك / نرويج, باردو / بوردو)."""
+    x, y = (_folded(w) for w in (suggestions.words(a)[0], suggestions.words(b)[0]))
+    if x == y:
+        return True
+    if abs(len(x) - len(y)) != 1:
+        return False
+    short, long = sorted((x, y), key=len)
+    return any(
+        long[i] in suggestions.WEAK and long[:i] + long[i + 1 :] == short
+        for i in range(1, len(long) - 1)  # a last vowel makes another name (مكسيك / مكسيكو)
+    )
+
+
+def _folded(word: str) -> str:
+    word = word[0] + word[1:].replace("تش", "ش")
+    return "".join(_letter(c) for c in word)
+
+
 # Foreign g is written غ or ج as well as ق or ك (هونغ كونغ / هونج كونج); Spanish j and Russian
 # kh خ or ج (سيرخيو / سيرجيو); Portuguese s ش or س (غوتيريش / غوتيريس).
 _FOLDED = {
@@ -488,19 +529,26 @@ def _letter(c: str) -> str:
 def consonants(word: str) -> str:
     """A word's letters without the weak ones after the first, sound classes folded. Stricter
     than the suggestions' skeleton: doubled letters stay two (السناني is not الثاني)."""
+    word = word[0] + word[1:].replace("تش", "ش")  # ch written تش or ش (منوتشين / منوشين)
     return word[0] + "".join(_letter(c) for c in word[1:] if c not in suggestions.WEAK)
 
 
 def _merge_spelling_variants(protected: set[int], summary: Summary) -> None:
     """Merge entities whose names are spellings of one transliterated name (module doc, 3)."""
     groups: dict[tuple, list[tuple[int, int, str]]] = defaultdict(list)
-    rows = Entity.objects.filter(kind__in=VARIANT_KINDS, article_count__gt=0).values_list(
-        "pk", "kind", "key", "article_count"
+    rows = list(
+        Entity.objects.filter(kind__in=VARIANT_KINDS, article_count__gt=0).values_list(
+            "pk", "kind", "key", "article_count"
+        )
     )
+    kind_of = {pk: kind for pk, kind, _, _ in rows}
     for pk, kind, key, count in rows:
         # One word is too little to go on, except a person's surname unknown as an Arabic name
-        # (كاردشيان): جيوش / جيش, فيصل / فيصلي are different words.
-        if pk in protected or (" " not in key and (kind != "PERS" or is_name_unit(key))):
+        # (كاردشيان), or a foreign place's or organisation's name (see one_letter_apart):
+        # جيوش / جيش, فيصل / فيصلي are different words.
+        if pk in protected or (
+            " " not in key and (kind != "PERS" or is_name_unit(key)) and not _foreign_word(key)
+        ):
             continue
         skeletons = tuple(consonants(w) for w in suggestions.words(key))
         groups[kind, skeletons].append((count, pk, key))
@@ -511,7 +559,10 @@ def _merge_spelling_variants(protected: set[int], summary: Summary) -> None:
         members.sort(key=lambda m: (-m[0], m[1]))
         kept: list[tuple[int, int, str]] = []
         for member in members:
-            target = next((k for k in kept if spelling_variants(k[2], member[2])), None)
+            alike = spelling_variants
+            if " " not in member[2] and kind_of.get(member[1]) != "PERS":
+                alike = one_letter_apart
+            target = next((k for k in kept if alike(k[2], member[2])), None)
             if target is None:
                 kept.append(member)
             else:
