@@ -140,8 +140,27 @@ def is_known_name(norm: str) -> bool:
 
 @lru_cache(maxsize=100_000)
 def is_nationality(norm: str) -> bool:
-    """A nisba adjective of a known place (الإيرانية, السعوديين, الأمريكي), not itself a name."""
-    return entity_key(norm) not in _known_spellings() and is_nisba_of_place(norm)
+    """A nisba adjective of a known place (الإيرانية, السعوديين, الأمريكي), not itself a name:
+    a place whose own name ends like an adjective and derives from no other place
+    (الإسكندرية، اللاذقية، إشبيلية، سيراليون) is the place."""
+    return (
+        entity_key(norm) not in _known_spellings()
+        and is_nisba_of_place(norm)
+        and not _own_place_name(norm)
+    )
+
+
+def _own_place_name(norm: str) -> bool:
+    """Whether a word that reads as an adjective of a place is a place's own name only: a known
+    place as written, and no place its stem names (الإسكندرية: no اسكندر; not المصرية: مصر)."""
+    base = norm[2:] if norm.startswith(ARTICLE) and len(norm) >= 5 else norm
+    m = _NISBA_RE.search(base)
+    if m is None or base not in place_keys():
+        return False
+    stem = base[: m.start()]
+    return not any(
+        p in place_keys() for p in (stem, stem + "ا", stem + "يا", stem + "ه", stem + "ان")
+    )
 
 
 @lru_cache(maxsize=100_000)
@@ -154,11 +173,7 @@ def is_nisba_of_place(norm: str) -> bool:
         return False
     stem = base[: m.start()]
     places = place_keys()
-    if any(p in places for p in (stem, stem + "ا", stem + "يا", stem + "ه", stem + "ان")):
-        return True
-    # The word is a place itself: an adjective only with the article or a nisba ending longer
-    # than ي (السعودية); a place's own name in ي is the place (بنغازي، جيبوتي، نيروبي).
-    return base in places and (base != norm or m.group() != "ي")
+    return any(p in places for p in (base, stem, stem + "ا", stem + "يا", stem + "ه", stem + "ان"))
 
 
 def _bare(tok: Token) -> str:
