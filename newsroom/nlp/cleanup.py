@@ -150,6 +150,33 @@ def is_nationality(norm: str) -> bool:
     )
 
 
+def _named_like_a_town(norm: str, kind: str) -> bool:
+    """An organisation or place of one word without the article that reads as the adjective
+    of a town, not of a country (سيتي, إيني, ميدي): a name, which the adjective of a town
+    without the article seldom is; مصري, كوري are adjectives whatever the recogniser says."""
+    if kind not in ("ORG", "LOC") or norm.startswith(ARTICLE):
+        return False
+    m = _NISBA_RE.search(norm)
+    if m is None:
+        return False
+    stem = norm[: m.start()]
+    forms = (stem, stem + "ا", stem + "يا", stem + "ه", stem + "يه", stem + "ان")
+    return not any(p in _country_keys() for p in forms)
+
+
+@cache
+def _country_keys() -> frozenset[str]:
+    """Keys of the Arabic names of countries and regions (CLDR, through Babel) and of their
+    words (السعودية in المملكة العربية السعودية), and the listed places' spellings (أمريكا)."""
+    from babel import Locale
+
+    names = [*Locale("ar").territories.values()]
+    names += [s for e in known_entities() if e.kind == "LOC" for s in e.spellings]
+    keys = {entity_key(name) for name in names}
+    keys |= {entity_key(word) for name in names for word in name.split() if len(word) >= 4}
+    return frozenset(keys)
+
+
 def _own_place_name(norm: str) -> bool:
     """Whether a word that reads as an adjective of a place is a place's own name only: a known
     place as written, and no place its stem names (الإسكندرية: no اسكندر; not المصرية: مصر)."""
@@ -533,7 +560,10 @@ def _clean_piece(
             j -= 1
     if i >= j:
         return None
-    if j - i == 1 and (_bare(toks[i]) in NEVER or is_nationality(toks[i].norm)):
+    if j - i == 1 and (
+        _bare(toks[i]) in NEVER
+        or (is_nationality(toks[i].norm) and not _named_like_a_town(toks[i].norm, kind))
+    ):
         return None
     if _bare(toks[i]) in NEVER and kind == "MISC":
         return None  # الدولار الأمريكي, الريال السعودي

@@ -277,6 +277,17 @@ def test_a_place_named_like_an_adjective_and_a_parliament_are_marked(text, expec
     assert expected in [(s.text, s.kind) for s in annotate(text)]
 
 
+def test_a_name_read_as_the_adjective_of_a_town_stays_a_name():
+    from newsroom.nlp.cleanup import _named_like_a_town
+
+    assert _named_like_a_town("سيتي", "ORG") and _named_like_a_town("ميدي", "LOC")
+    # adjectives of countries, with or without the article, and persons are not
+    for word in ("مصري", "سعودي", "امريكي", "كوري", "عربي"):
+        assert not _named_like_a_town(word, "ORG"), word
+    assert not _named_like_a_town("المصري", "ORG")
+    assert not _named_like_a_town("سيتي", "PERS")
+
+
 def test_adjectives_of_places_stay_unmarked():
     from newsroom.nlp.cleanup import is_nationality
 
