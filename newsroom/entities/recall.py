@@ -9,7 +9,8 @@ occurrences, and :func:`recall_archive` does the same across articles, after
 1. **Lexicon.** The spellings (aliases) of persons, organisations and places that the
    recogniser marked in at least ``RECALL_MIN_ARTICLES`` articles, mostly as one entity
    (``RECALL_ENTITY_SHARE`` of those articles), and in at least ``RECALL_MIN_SHARE`` of the
-   stored articles that contain the name's words as a whole-word sequence. One scan of the
+   stored articles that contain the name's words as a whole-word sequence (a person's full
+   name ending in a surname, جواد ظريف, in ``PERSON_MIN_SHARE``). One scan of the
    archive counts both (a place or organisation marked inside a longer name of the same entity,
    القرم in شبه جزيرة القرم, counts as marked). A one-word name is never an ordinary word, a
    given name, a title or head, God, a religion or currency, a nationality adjective or its
@@ -75,6 +76,11 @@ from newsroom.nlp.text import ARTICLE, clitic_analyses, norm_token, source_offse
 RECALL_MIN_ARTICLES = 5
 # … and in at least this share of the articles that contain its words.
 RECALL_MIN_SHARE = 0.5
+# A person's full name ending in a surname (see _full_person_name) is seldom anything else: it is
+# recalled when marked in this share of the articles that contain it.
+PERSON_MIN_SHARE = 0.25
+# Words that make a given name of the next one (عبد الله، أبو زيد).
+GIVEN_NAME_PARTICLES = frozenset({"عبد", "ابو", "ام", "بنت", "ابن"})
 # A name marked by itself in fewer articles is not even looked for (the rest of its marks may
 # be inside a longer name of the same entity: القرم in شبه جزيرة القرم).
 CANDIDATE_MIN_ARTICLES = 2
@@ -630,7 +636,8 @@ def _lexicon(
         if candidate is _WITH_ARTICLE:
             continue
         count, seen = marked[name], occurs[name]
-        if count < RECALL_MIN_ARTICLES or count < RECALL_MIN_SHARE * seen:
+        share = PERSON_MIN_SHARE if _full_person_name(name, candidate) else RECALL_MIN_SHARE
+        if count < RECALL_MIN_ARTICLES or count < share * seen:
             continue
         if len(name) == 1 and occurs[_articled(name)] > ARTICLE_SHARE * seen:
             continue  # a common noun (الروس، الحجة), or an adjective
@@ -642,6 +649,22 @@ def _lexicon(
             continue
         out[name] = candidate
     return out
+
+
+def _full_person_name(name: Name, candidate: _Candidate) -> bool:
+    """A person's name of two words or more that ends in a surname (جواد ظريف, صائب عريقات, بن
+    لادن): no ordinary word first, and a last word of three letters or more that is no given
+    name nor the second half of one (عبد الله, أبو زيد), so that two given names (محمد علي)
+    or a phrase (الحمد الله) are not such a name."""
+    return (
+        candidate.kind == "PERS"
+        and len(name) >= 2
+        and not is_ordinary_word(name[0])
+        and len(name[-1]) >= MIN_LETTERS
+        and not is_given_name(name[-1])
+        and name[-2] not in GIVEN_NAME_PARTICLES
+        and name[-1] != "الدين"  # عز الدين, نور الدين: given names
+    )
 
 
 def _store(

@@ -96,6 +96,24 @@ def test_a_name_left_unmarked_in_most_articles_is_not_added(make_article):
 
 
 @pytest.mark.parametrize(
+    ("name", "recalled"),
+    [
+        ("صائب عريقات", True),  # a person's full name ending in a surname
+        ("محمد صالح", False),  # two given names: many people
+    ],
+)
+def test_a_full_name_is_recalled_where_marked_in_a_quarter_of_its_articles(
+    make_article, name, recalled
+):
+    _marked(make_article, RECALL_MIN_ARTICLES, name=name, kind="PERS")
+    for n in range(2 * RECALL_MIN_ARTICLES):
+        linked_article(make_article, f"وقال {name} للصحفيين في اليوم رقم {n} إن الوضع صعب.")
+    summary = recall_archive()
+    assert (summary.mentions > 0) is recalled
+    assert (summary.mentions == 2 * RECALL_MIN_ARTICLES) is recalled
+
+
+@pytest.mark.parametrize(
     ("name", "kind"),
     [
         ("سلمان", "LOC"),  # a given name
