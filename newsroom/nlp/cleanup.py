@@ -349,7 +349,8 @@ def clean_spans(text: str, spans: Sequence) -> list:
             # A recogniser that cut a span inside a word (للعراق → لعراق) took its proclitic off
             # already: another one does not come off.
             inside = a == 0 and span.start > 0 and text[span.start - 1].isalpha()
-            piece = _clean_piece(toks[a:b], kind, strip_proclitic=not inside)
+            club = b - a == 1 and _club_not_currency(text, toks[a], kind)
+            piece = _clean_piece(toks[a:b], kind, strip_proclitic=not inside, club=club)
             if piece is None:
                 continue
             start, end, title = piece
@@ -363,6 +364,22 @@ def clean_spans(text: str, spans: Sequence) -> list:
                 out.append(Span(start, end, kind, name, key))
     out = _organisations_named_after_places(text, out, Span)
     return _with_known_short_forms(text, _named_after(text, out, Span), Span)
+
+
+# A currency that is also a club's short name (الريال: Real Madrid): where the recogniser marks
+# it an organisation it is the club, unless a number or a count word stands before it (مليون
+# ريال، 40 ألف ريال).
+CLUB_CURRENCIES = _words("ريال الريال")
+_COUNT_BEFORE_RE = regex.compile(
+    r"(?:\d|(?<!\p{L})(?:الف|الاف|مليون|ملايين|مليار|مليارات|مئه|مائه|مئات|عشرات))\s*$"
+)
+
+
+def _club_not_currency(text: str, tok: Token, kind: str) -> bool:
+    if kind != "ORG" or (_bare(tok) not in CLUB_CURRENCIES and tok.norm not in CLUB_CURRENCIES):
+        return False
+    before = normalize_letters(text[max(0, tok.start - 20) : tok.start])
+    return not _COUNT_BEFORE_RE.search(before)
 
 
 def _is_place_after_preposition(norm: str) -> bool:
@@ -512,7 +529,7 @@ def is_titled_key(key: str) -> bool:
 
 
 def _clean_piece(
-    toks: list[Token], kind: str, *, strip_proclitic: bool = True
+    toks: list[Token], kind: str, *, strip_proclitic: bool = True, club: bool = False
 ) -> tuple[int, int, str] | None:
     """(start, end, title) of the cleaned name; the title that stood before a lone given name."""
     i, j = 0, len(toks)
@@ -561,7 +578,7 @@ def _clean_piece(
     if i >= j:
         return None
     if j - i == 1 and (
-        _bare(toks[i]) in NEVER
+        (_bare(toks[i]) in NEVER and not club)
         or (is_nationality(toks[i].norm) and not _named_like_a_town(toks[i].norm, kind))
     ):
         return None

@@ -288,6 +288,21 @@ def test_a_name_read_as_the_adjective_of_a_town_stays_a_name():
     assert not _named_like_a_town("سيتي", "PERS")
 
 
+def test_a_currency_marked_as_an_organisation_is_the_club_unless_counted():
+    from newsroom.nlp.cleanup import _club_not_currency
+
+    def club(text: str) -> bool:
+        tok = next(t for t in tokenize(text) if "ريال" in t.text)
+        return _club_not_currency(text, tok, "ORG")
+
+    assert club("المباراة التي انتهت بفوز الريال بسبعة أهداف")
+    assert club("ويحتل ريال المركز الرابع في الدوري")
+    assert not club("وإلزامه بدفع غرامة 40 ألف ريال")
+    assert not club("وستكون مكافأة البطل 5 ملايين ريال")
+    tok = next(t for t in tokenize("بفوز الريال") if t.text == "الريال")
+    assert not _club_not_currency("بفوز الريال", tok, "MISC")
+
+
 def test_adjectives_of_places_stay_unmarked():
     from newsroom.nlp.cleanup import is_nationality
 
