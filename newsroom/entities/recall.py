@@ -23,6 +23,8 @@ occurrences, and :func:`recall_archive` does the same across articles, after
    mention (a longer name marked there wins), nor crosses punctuation; the longer of two
    overlapping matches wins. A person's one-word name next to another name (إيفانكا ترامب) is
    someone else's name and is left alone.
+   An honorific that stands for one person (خادم الحرمين الشريفين) is recalled alone as the
+   person the archive names right after it, when it names one (HONORIFICS).
 3. **Storage.** Mentions (flagged ``recalled``), aliases, appearances and article counts, one
    transaction per batch of articles. The recogniser's evidence excludes recalled mentions, so a
    second run adds nothing, and re-annotating an article then running the pass gives the same.
@@ -126,6 +128,18 @@ _NAMED_AFTER_HEADS = HEADS | frozenset(
 _TITLED_RE = regex.compile(
     r"(?<![^\s\p{P}\p{S}])[وفبل]?(" + "|".join(sorted(RANK_TITLES)) + r")\s+([^\s\p{P}\p{S}]+)"
 )
+# Honorifics that stand for one person in the archive's news without a name (خادم الحرمين
+# الشريفين: the King of Saudi Arabia). Where a name follows within NAME_AFTER_HONORIFIC
+# characters with no word but a title between (… الملك سلمان بن عبدالعزيز), the entity it links
+# to counts as evidence; where
+# none does, the honorific alone is recalled as the person the evidence names, when it names
+# one in RECALL_MIN_ARTICLES articles and RECALL_ENTITY_SHARE of them (an archive that spans
+# two reigns names two, and nothing is recalled). Normalised.
+HONORIFICS = ("خادم الحرمين الشريفين",)
+NAME_AFTER_HONORIFIC = 12
+_HONORIFIC_RE = regex.compile(
+    r"(?<![^\s\p{P}\p{S}])[وفبل]?(" + "|".join(HONORIFICS) + r")(?![^\s\p{P}\p{S}])"
+)
 
 
 @dataclass
@@ -218,6 +232,7 @@ def _scan(
                 # a match's end can overlap it
                 taken = [span[1:] for span in spans if span[0] == field]
                 titled_misses += _titled(field, text, folded, taken, titled, counted)
+                titled_misses += _honorific(field, text, folded, taken, titled, counted)
                 starts = [span[0] for span in taken]
                 for name, start, end in matcher.matches(text, folded):
                     seen.add(name)
@@ -285,6 +300,45 @@ def _titled(
                 titled[name][next(span[2] for span in over if span[0] == start)] += 1
                 counted.add(name)
         elif not over:
+            bounds = bounds or nlp.sentence_bounds(text)
+            out.append(
+                _Found(name, field, start, end, _sentence_of(bounds, start), text[start:end], 0)
+            )
+    return out
+
+
+def _honorific(
+    field: str,
+    text: str,
+    folded: str,
+    taken: Sequence[tuple[int, int, int, bool]],
+    titled: dict[Name, Counter[int]],
+    counted: set[Name],
+) -> list[_Found]:
+    """The honorifics of one field of an article (see HONORIFICS), as _titled: where a mention
+    of the recogniser starts just after one, its entity is counted into ``titled`` (once an
+    article); where no mention starts there nor covers it, it is returned as a miss."""
+    if len(folded) != len(text):
+        return []
+    out: list[_Found] = []
+    bounds: list[tuple[int, int]] | None = None
+    for match in _HONORIFIC_RE.finditer(folded):
+        name = (_TITLED, match.group(1))
+        start, end = match.span(1)
+        if any(span[0] < end and start < span[1] for span in taken):
+            continue
+        after = [
+            span
+            for span in taken
+            if end <= span[0] <= end + NAME_AFTER_HONORIFIC
+            and not span[3]
+            and all(w in RANK_TITLES for w in _WORD_RE.findall(folded[end : span[0]]))
+        ]
+        if after:
+            if name not in counted:
+                titled[name][min(after)[2]] += 1
+                counted.add(name)
+        else:
             bounds = bounds or nlp.sentence_bounds(text)
             out.append(
                 _Found(name, field, start, end, _sentence_of(bounds, start), text[start:end], 0)

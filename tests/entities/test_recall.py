@@ -297,3 +297,22 @@ def test_editors_can_list_the_mentions_the_recall_pass_added(admin_client, make_
     assert list(page.context["cl"].result_list) == [missed.mentions.get()]
     everything = admin_client.get(url)
     assert everything.context["cl"].result_count == RECALL_MIN_ARTICLES + 1
+
+
+def test_an_honorific_alone_is_recalled_as_the_person_the_archive_names_after_it(make_article):
+    _named_in_full(
+        make_article, "خادم الحرمين الشريفين الملك", "سلمان بن عبدالعزيز", RECALL_MIN_ARTICLES
+    )
+    alone = linked_article(make_article, "وأكد خادم الحرمين الشريفين أن المملكة ماضية في الإصلاح.")
+    assert recall_archive().mentions == 1
+    mention = alone.mentions.get()
+    assert alone.body[mention.start : mention.end] == "خادم الحرمين الشريفين"
+    assert mention.entity == entity("سلمان بن عبدالعزيز", "PERS") and mention.recalled
+
+
+def test_an_honorific_the_archive_gives_two_people_is_left_alone(make_article):
+    _named_in_full(make_article, "خادم الحرمين الشريفين الملك", "سلمان بن عبدالعزيز", 3)
+    _named_in_full(make_article, "خادم الحرمين الشريفين الملك", "عبدالله بن عبدالعزيز", 3, first=3)
+    alone = linked_article(make_article, "وأكد خادم الحرمين الشريفين أن المملكة ماضية في الإصلاح.")
+    assert recall_archive().mentions == 0
+    assert not alone.mentions.exists()
