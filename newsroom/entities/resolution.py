@@ -408,6 +408,7 @@ def _merge_proclitic_variants(
 CUT_MIN_SHARE = 0.6
 CUT_MIN_MENTIONS = 3
 _FOLLOW_CHARS = 40  # characters read after a mention
+CUT_SAMPLE = 300  # mentions read of each short name, the first stored
 _NEXT_WORD_RE = regex.compile(r"[\s\-‐‑–]*([^\s\p{P}\p{S}]+)")
 
 
@@ -433,9 +434,12 @@ def _merge_cut_names(
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT m.entity_id, substring(CASE WHEN m.field = 'title' THEN a.title"
-            f' ELSE a.body END FROM m."end" + 1 FOR %s) FROM {mention} m'
-            f" JOIN {article} a ON a.id = m.article_id WHERE m.entity_id = ANY(%s)",
-            [_FOLLOW_CHARS, list(longer)],
+            f' ELSE a.body END FROM m."end" + 1 FOR %s)'
+            f' FROM (SELECT entity_id, article_id, field, "end", row_number() OVER'
+            f" (PARTITION BY entity_id ORDER BY id) AS n FROM {mention}"
+            f" WHERE entity_id = ANY(%s)) m"
+            f" JOIN {article} a ON a.id = m.article_id WHERE m.n <= %s",
+            [_FOLLOW_CHARS, list(longer), CUT_SAMPLE],
         )
         rows = cursor.fetchall()
     following: dict[int, Counter[str]] = defaultdict(Counter)
