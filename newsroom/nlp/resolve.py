@@ -31,6 +31,9 @@ ORG_HEADS = frozenset(
     {"تنظيم", "جماعه", "حركه", "منظمه", "ميليشيا", "ميليشيات", "مليشيا", "مليشيات", "نادي", "فريق"}
     | {"وكاله", "انباء", "صحيفه", "جريده", "مجله", "قناه", "شبكه", "موقع", "شركه"}
 )
+# "General" after a body's head before what it is for (الهيئة العامة للرياضة، المؤسسة العامة
+# للتأمينات الاجتماعية), which the news leaves out (هيئة الرياضة). Normalised.
+GENERAL = "العامه"
 LOC_HEADS = frozenset(
     {"مدينه", "محافظه", "منطقه", "دوله", "مملكه", "سلطنه", "ولايه", "اماره", "بلده", "قريه"}
 )
@@ -85,6 +88,14 @@ def structural_key(kind: str, key: str) -> str:
                     words[i] = "بن"
                 break
     elif kind in ("ORG", "MISC"):
+        if (
+            len(words) >= 3
+            and words[1] == GENERAL
+            and words[2].startswith("لل")
+            and len(words[2]) > 4
+        ):
+            # الهيئة العامة للرياضة: هيئة الرياضة, the name the news shortens it to
+            words = [words[0], ARTICLE + words[2][2:], *words[3:]]
         while len(words) >= 2 and words[0] in ORG_HEADS:
             words = _drop_article(words[1:])
         if _national_adjective_of_a_name(words):
