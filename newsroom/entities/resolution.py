@@ -469,13 +469,18 @@ def spelling_variants(a: str, b: str) -> bool:
     for x, y in zip(wa, wb, strict=True):
         if x == y:
             continue
-        if min(len(x), len(y)) < 3 or _letter(x[-1]) != _letter(y[-1]):
+        if min(len(x), len(y)) < 3 or is_name_unit(x) and is_name_unit(y):
             return False
-        if consonants(x) != consonants(y):
-            return False
-        if is_name_unit(x) and is_name_unit(y):
+        x, y = _syllable(x), _syllable(y)
+        if _letter(x[-1]) != _letter(y[-1]) or consonants(x) != consonants(y):
             return False
     return True
+
+
+def _syllable(word: str) -> str:
+    """A short foreign syllable ending in يه written as in ي (جيه / جاي in مون جيه إن / مون جاي
+    إن); other words as they are."""
+    return word[:-1] if len(word) <= 3 and word.endswith("يه") else word
 
 
 # A one-word name of a place or organisation is compared only from this many letters.
@@ -554,7 +559,7 @@ def _merge_spelling_variants(protected: set[int], summary: Summary) -> None:
             " " not in key and (kind != "PERS" or is_name_unit(key)) and not _foreign_word(key)
         ):
             continue
-        skeletons = tuple(consonants(w) for w in suggestions.words(key))
+        skeletons = tuple(consonants(_syllable(w)) for w in suggestions.words(key))
         groups[kind, skeletons].append((count, pk, key))
     merges: dict[int, int] = {}
     for members in groups.values():
