@@ -157,7 +157,36 @@ def _rekey(rows: list[tuple[int, str, str, int]], protected: set[int], summary: 
                 summary.rekeyed += 1
             elif holder != pk and pk not in protected and holder not in protected:
                 merges[pk] = holder
+        _name_after_the_larger(merges, {pk: count for pk, _, _, count in rows})
         merge_automatically(merges, summary)
+
+
+def _name_after_the_larger(merges: Mapping[int, int], counts: Mapping[int, int]) -> None:
+    """A holder of a key that a larger page joins takes that page's name (هيئة الرياضة, 34
+    articles, is named الهيئة العامة للرياضة when that page of 137 joins it), unless an editor
+    renamed it or the table names it."""
+    joining: dict[int, int] = {}
+    for pk, holder in merges.items():
+        if holder not in joining or counts.get(pk, 0) > counts.get(joining[holder], 0):
+            joining[holder] = pk
+    renamed = set(
+        CurationLog.objects.filter(
+            action=CurationLog.Action.RENAME, entity_id__in=list(joining)
+        ).values_list("entity_id", flat=True)
+    )
+    holders = Entity.objects.filter(pk__in=list(joining)).values_list(
+        "pk", "kind", "key", "article_count"
+    )
+    names = dict(Entity.objects.filter(pk__in=list(joining.values())).values_list("pk", "name"))
+    for holder, kind, key, count in holders:
+        larger = joining[holder]
+        if (
+            holder not in renamed
+            and not resolve.known_name(kind, key)
+            and counts.get(larger, 0) > count
+            and names.get(larger)
+        ):
+            Entity.objects.filter(pk=holder).update(name=names[larger])
 
 
 def _entities_by_key(wanted: set[tuple[str, str]]):

@@ -469,3 +469,29 @@ def test_one_word_spelling_variants_merge_across_the_archive(make_article):
     other = linked_article(make_article, "خسر تشلسي أمس.", ("تشلسي", "ORG"))
     resolve_archive()
     assert other.mentions.get().entity == entity("تشيلسي", "ORG")
+
+
+@pytest.mark.parametrize("renamed", [False, True])
+def test_a_key_holder_takes_the_name_of_the_larger_page_that_joins_it(
+    make_article, editor, renamed
+):
+    for n in range(3):
+        linked_article(
+            make_article,
+            f"أعلنت الهيئة العامة للرياضة {n} القرار.",
+            ("الهيئة العامة للرياضة", "ORG"),
+        )
+    old = entity("الهيئة العامة للرياضة", "ORG")
+    Entity.objects.filter(pk=old.pk).update(key="هيئه العامه للرياضه")  # an older key
+    short = linked_article(make_article, "قالت هيئة الرياضة إن", ("هيئة الرياضة", "ORG"))
+    holder = short.mentions.get().entity
+    assert holder.pk != old.pk
+    if renamed:
+        curation.rename_entity(entity=holder, name="هيئة الرياضة السعودية", user=editor)
+
+    resolve_archive()
+
+    holder.refresh_from_db()
+    assert not Entity.objects.filter(pk=old.pk).exists()
+    assert holder.article_count == 4
+    assert holder.name == ("هيئة الرياضة السعودية" if renamed else "الهيئة العامة للرياضة")
