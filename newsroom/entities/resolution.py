@@ -222,6 +222,8 @@ def _merge_by_evidence(protected: set[int], summary: Summary) -> None:
         asked = set(keys) | handles if kind == "PERS" else keys
         for key, by_entity in handle_evidence(asked, kind=kind).items():
             best = dominant(by_entity)
+            if best is None and kind != "PERS":
+                best = _dominant_with_longer_forms(key, by_entity)
             if best is None and kind == "PERS":
                 best, other = _one_name_twice(by_entity)
                 if best is not None and other is not None:
@@ -248,6 +250,26 @@ def _merge_by_evidence(protected: set[int], summary: Summary) -> None:
     with transaction.atomic():
         lock_entities(exclusive=True)
         merge_automatically(_settle(merges), summary)
+
+
+def _dominant_with_longer_forms(
+    key: str, by_entity: Mapping[tuple[int, str], int]
+) -> tuple[int, str] | None:
+    """For an abbreviation (a key sharing no word with the names it stood for): the
+    organisation holding enough of its evidence together with the pages whose names only add
+    words to its own (إف بي آي: مكتب التحقيقات الفيدرالي in 23 articles, مكتب التحقيقات
+    الفيدرالي الأمريكي in 3), or None."""
+    ranked = sorted(by_entity.items(), key=lambda kv: (-kv[1], kv[0][0]))
+    top = ranked[0][0]
+    if set(key.split()) & set(top[1].split()):
+        return None
+
+    def longer(name: str) -> bool:
+        return name == top[1] or name.startswith(top[1] + " ")
+
+    joined = sum(n for entity, n in ranked if longer(entity[1]))
+    rest = {entity: n for entity, n in ranked if not longer(entity[1])}
+    return dominant({top: joined, **rest})
 
 
 def _merge_spacing_variants(

@@ -495,3 +495,22 @@ def test_a_key_holder_takes_the_name_of_the_larger_page_that_joins_it(
     assert not Entity.objects.filter(pk=old.pk).exists()
     assert holder.article_count == 4
     assert holder.name == ("هيئة الرياضة السعودية" if renamed else "الهيئة العامة للرياضة")
+
+
+def test_an_abbreviation_joins_the_name_it_stood_for_with_its_longer_forms(make_article):
+    def bracketed(name: str, n: int) -> None:
+        linked_article(
+            make_article, f"قال {name} (إف بي آي) إن {n}.", (name, "ORG"), ("إف بي آي", "ORG")
+        )
+
+    for n in range(3):
+        bracketed("مكتب التحقيقات الفيدرالي", n)
+    bracketed("مكتب التحقيقات الفيدرالي الأمريكي", 3)
+    bracketed("مكتب التحقيقات الاتحادي", 4)
+    alone = linked_article(make_article, "اعتقل إف بي آي رجلا.", ("إف بي آي", "ORG"))
+    assert alone.mentions.get().entity != entity("مكتب التحقيقات الفيدرالي", "ORG")
+
+    resolve_archive()
+
+    # 4 of the 5 articles that explained it named the bureau or a longer form of its name
+    assert alone.mentions.get().entity == entity("مكتب التحقيقات الفيدرالي", "ORG")
