@@ -232,7 +232,6 @@ def _scan(
                 # a match's end can overlap it
                 taken = [span[1:] for span in spans if span[0] == field]
                 titled_misses += _titled(field, text, folded, taken, titled, counted)
-                titled_misses += _honorific(field, text, folded, taken, titled, counted)
                 starts = [span[0] for span in taken]
                 for name, start, end in matcher.matches(text, folded):
                     seen.add(name)
@@ -279,27 +278,25 @@ def _titled(
     titled: dict[Name, Counter[int]],
     counted: set[Name],
 ) -> list[_Found]:
-    """The titled given names of one field of an article (الملك سلمان), ``folded`` its
-    normalised text and ``taken`` its mentions (start, end, entity, recalled): where a mention
-    of the recogniser starts at the given name, the entity it links to is counted into
-    ``titled``, once an article (``counted``: the article's names counted so far); where no
-    mention covers it, it is returned as a miss (its entity left to _settle_titled)."""
+    """The titled given names (الملك سلمان) and honorifics (خادم الحرمين الشريفين, see
+    HONORIFICS) of one field of an article, ``folded`` its normalised text and ``taken`` its
+    mentions (start, end, entity, recalled): where a mention of the recogniser names the person
+    (starts at the given name, or just after the honorific), the entity it links to is counted
+    into ``titled``, once an article (``counted``: the article's names counted so far); where
+    no mention covers it, it is returned as a miss (its entity left to _settle_titled)."""
     if len(folded) != len(text):
         return []  # marks deleted inside words: offsets would not be the text's
     out: list[_Found] = []
     bounds: list[tuple[int, int]] | None = None
-    for match in _TITLED_RE.finditer(folded):
-        given = match.group(2)
-        if not is_given_name(given) or _after_a_head(folded, match.start()):
-            continue
-        name = (_TITLED, match.group(1), given)
-        start, end = match.span(2)
-        over = [span for span in taken if span[0] < end and start < span[1]]
-        if any(span[0] == start and not span[3] for span in over):
+    for name, start, end, named, covered in (
+        *_titled_given_names(folded, taken),
+        *_honorifics(folded, taken),
+    ):
+        if named is not None:
             if name not in counted:
-                titled[name][next(span[2] for span in over if span[0] == start)] += 1
+                titled[name][named] += 1
                 counted.add(name)
-        elif not over:
+        elif not covered:
             bounds = bounds or nlp.sentence_bounds(text)
             out.append(
                 _Found(name, field, start, end, _sentence_of(bounds, start), text[start:end], 0)
@@ -307,23 +304,26 @@ def _titled(
     return out
 
 
-def _honorific(
-    field: str,
-    text: str,
-    folded: str,
-    taken: Sequence[tuple[int, int, int, bool]],
-    titled: dict[Name, Counter[int]],
-    counted: set[Name],
-) -> list[_Found]:
-    """The honorifics of one field of an article (see HONORIFICS), as _titled: where a mention
-    of the recogniser starts just after one, its entity is counted into ``titled`` (once an
-    article); where no mention starts there nor covers it, it is returned as a miss."""
-    if len(folded) != len(text):
-        return []
-    out: list[_Found] = []
-    bounds: list[tuple[int, int]] | None = None
+# (name, start, end, the entity a recogniser's mention names there or None, whether a mention
+# covers it) of each titled name or honorific of a folded text.
+_TitledMatch = tuple[Name, int, int, int | None, bool]
+
+
+def _titled_given_names(
+    folded: str, taken: Sequence[tuple[int, int, int, bool]]
+) -> Iterator[_TitledMatch]:
+    for match in _TITLED_RE.finditer(folded):
+        given = match.group(2)
+        if not is_given_name(given) or _after_a_head(folded, match.start()):
+            continue
+        start, end = match.span(2)
+        over = [span for span in taken if span[0] < end and start < span[1]]
+        named = next((span[2] for span in over if span[0] == start and not span[3]), None)
+        yield (_TITLED, match.group(1), given), start, end, named, bool(over)
+
+
+def _honorifics(folded: str, taken: Sequence[tuple[int, int, int, bool]]) -> Iterator[_TitledMatch]:
     for match in _HONORIFIC_RE.finditer(folded):
-        name = (_TITLED, match.group(1))
         start, end = match.span(1)
         if any(span[0] < end and start < span[1] for span in taken):
             continue
@@ -334,16 +334,7 @@ def _honorific(
             and not span[3]
             and all(w in RANK_TITLES for w in _WORD_RE.findall(folded[end : span[0]]))
         ]
-        if after:
-            if name not in counted:
-                titled[name][min(after)[2]] += 1
-                counted.add(name)
-        else:
-            bounds = bounds or nlp.sentence_bounds(text)
-            out.append(
-                _Found(name, field, start, end, _sentence_of(bounds, start), text[start:end], 0)
-            )
-    return out
+        yield (_TITLED, match.group(1)), start, end, min(after)[2] if after else None, False
 
 
 def _after_a_head(folded: str, at: int) -> bool:

@@ -568,8 +568,12 @@ def one_letter_apart(a: str, b: str) -> bool:
 
 
 def _folded(word: str) -> str:
-    word = word[0] + word[1:].replace("تش", "ش")
-    return "".join(_letter(c) for c in word)
+    return "".join(_letter(c) for c in _with_ch_as_one(word))
+
+
+def _with_ch_as_one(word: str) -> str:
+    """ch written تش or ش (منوتشين / منوشين) as ش, after the first letter."""
+    return word[0] + word[1:].replace("تش", "ش")
 
 
 # Foreign g is written غ or ج as well as ق or ك (هونغ كونغ / هونج كونج); Spanish j and Russian
@@ -589,7 +593,7 @@ def _letter(c: str) -> str:
 def consonants(word: str) -> str:
     """A word's letters without the weak ones after the first, sound classes folded. Stricter
     than the suggestions' skeleton: doubled letters stay two (السناني is not الثاني)."""
-    word = word[0] + word[1:].replace("تش", "ش")  # ch written تش or ش (منوتشين / منوشين)
+    word = _with_ch_as_one(word)
     return word[0] + "".join(_letter(c) for c in word[1:] if c not in suggestions.WEAK)
 
 

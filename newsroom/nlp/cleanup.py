@@ -160,8 +160,7 @@ def _named_like_a_town(norm: str, kind: str) -> bool:
     if m is None:
         return False
     stem = norm[: m.start()]
-    forms = (stem, stem + "ا", stem + "يا", stem + "ه", stem + "يه", stem + "ان")
-    return not any(p in _country_keys() for p in forms)
+    return not any(p in _country_keys() for p in (*_places_of_stem(stem), stem + "يه"))
 
 
 @cache
@@ -184,10 +183,7 @@ def _own_place_name(norm: str) -> bool:
     m = _NISBA_RE.search(base)
     if m is None or base not in place_keys():
         return False
-    stem = base[: m.start()]
-    return not any(
-        p in place_keys() for p in (stem, stem + "ا", stem + "يا", stem + "ه", stem + "ان")
-    )
+    return not any(p in place_keys() for p in _places_of_stem(base[: m.start()]))
 
 
 @lru_cache(maxsize=100_000)
@@ -198,9 +194,13 @@ def is_nisba_of_place(norm: str) -> bool:
     m = _NISBA_RE.search(base)
     if m is None or m.start() < 3:
         return False
-    stem = base[: m.start()]
     places = place_keys()
-    return any(p in places for p in (base, stem, stem + "ا", stem + "يا", stem + "ه", stem + "ان"))
+    return any(p in places for p in (base, *_places_of_stem(base[: m.start()])))
+
+
+def _places_of_stem(stem: str) -> tuple[str, ...]:
+    """The names of the place an adjective's stem may come from (مصر، سوريا، أمريكا، تركيا)."""
+    return (stem, stem + "ا", stem + "يا", stem + "ه", stem + "ان")
 
 
 def _bare(tok: Token) -> str:

@@ -69,32 +69,31 @@ def test_a_fathers_name_never_joins_the_son(make_article):
     assert entity("محمد بن سلمان", "PERS") != entity("سلمان بن عبدالعزيز", "PERS")
 
 
-def test_an_abbreviation_in_brackets_names_the_same_entity(make_article):
-    article = linked_article(
-        make_article,
-        "أعلنت هيئة تنظيم الاتصالات (هتا) قرارًا جديدًا.",
-        ("هيئة تنظيم الاتصالات", "ORG"),
-        ("هتا", "ORG"),
-    )
-    assert article.mentions.values("entity").distinct().count() == 1
-
-
-def test_an_abbreviation_of_spelt_letters_names_the_same_entity(make_article):
-    article = linked_article(
-        make_article,
-        "قال مكتب التحقيقات الفيدرالي (إف بي آي) إنه فتح تحقيقا.",
-        ("مكتب التحقيقات الفيدرالي", "ORG"),
-        ("إف بي آي", "ORG"),
-    )
-    assert article.mentions.values("entity").distinct().count() == 1
-    # two names in brackets are not letters spelt out
-    article = linked_article(
-        make_article,
-        "وقع الاتحاد الأوروبي (المفوضية الأوروبية) الاتفاق.",
-        ("الاتحاد الأوروبي", "ORG"),
-        ("المفوضية الأوروبية", "ORG"),
-    )
-    assert article.mentions.values("entity").distinct().count() == 2
+@pytest.mark.parametrize(
+    ("text", "name", "short", "entities"),
+    [
+        ("أعلنت هيئة تنظيم الاتصالات (هتا) قرارًا جديدًا.", "هيئة تنظيم الاتصالات", "هتا", 1),
+        # Latin letters spelt out in Arabic words
+        (
+            "قال مكتب التحقيقات الفيدرالي (إف بي آي) إنه فتح تحقيقا.",
+            "مكتب التحقيقات الفيدرالي",
+            "إف بي آي",
+            1,
+        ),
+        # two names in brackets are not letters spelt out
+        (
+            "وقع الاتحاد الأوروبي (المفوضية الأوروبية) الاتفاق.",
+            "الاتحاد الأوروبي",
+            "المفوضية الأوروبية",
+            2,
+        ),
+    ],
+)
+def test_an_abbreviation_in_brackets_names_the_same_entity(
+    make_article, text, name, short, entities
+):
+    article = linked_article(make_article, text, (name, "ORG"), (short, "ORG"))
+    assert article.mentions.values("entity").distinct().count() == entities
 
 
 def _old_entity(make_article, name: str, key: str, kind: str = "PERS") -> Entity:

@@ -427,8 +427,9 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
         while j > i + 1 and norm_word(toks[j - 1].text).startswith("وال"):
             j -= 1
         # the head's readings with the article, the article off (المفوضية → مفوضية)
-        definite = {v[2:] for v in strip_variants(norm_word(toks[i].text)) if v.startswith("ال")}
-        two_words = bool(set(strip_variants(norm_word(toks[i].text))) & TWO_WORD_HEADS)
+        variants = strip_variants(norm_word(toks[i].text))
+        definite = {v[2:] for v in variants if v.startswith("ال")}
+        two_words = not TWO_WORD_HEADS.isdisjoint(variants)
         if (
             two_words
             and j > i + 1
