@@ -410,8 +410,9 @@ def _merge_kinds_of_one_name(
 
 
 # A name written with a proclitic (وكيليان مبابي, لأرسنال) joins the same name without it when
-# that page has at least this many times its articles, and at least CLITIC_MIN_ARTICLES.
-CLITIC_MAJORITY = 3
+# that page has at least this many times its articles, and at least CLITIC_MIN_ARTICLES: the
+# و of وجيرارد بيكيه (10 articles) is a conjunction beside جيرارد بيكيه (25).
+CLITIC_MAJORITY = 1
 CLITIC_MIN_ARTICLES = 5
 
 
@@ -435,7 +436,7 @@ def _merge_proclitic_variants(
 ) -> None:
     """A name whose first word carries a proclitic the recogniser left on (وكيليان مبابي,
     لأرسنال, بكاليفورنيا) joins the page of the same name without it, of the same kind, when
-    that page is much the larger (CLITIC_MAJORITY): the archive says which reading is the
+    that page is at least as large (CLITIC_MAJORITY): the archive says which reading is the
     name. A word that is a name or a word as it stands keeps its page (بروسيا is no روسيا
     only when the archive says so; لجنة is not جنة)."""
     by_key = {(kind, key): (count, pk) for pk, (kind, key, count) in entities.items()}
@@ -529,9 +530,16 @@ def spelling_variants(a: str, b: str) -> bool:
 
 
 def _syllable(word: str) -> str:
-    """A short foreign syllable ending in يه written as in ي (جيه / جاي in مون جيه إن / مون جاي
-    إن); other words as they are."""
-    return word[:-1] if len(word) <= 3 and word.endswith("يه") else word
+    """A foreign word ending in يه written as in ي: a short syllable (جيه / جاي in مون جيه إن /
+    مون جاي إن) or a French é (مانيه / ماني, بيكيه / بيكي); not an Arabic name (سميه), an
+    ordinary word or an adjective with the article (الفرنسيه). Other words as they are."""
+    if not word.endswith("يه"):
+        return word
+    if len(word) <= 3 or not (
+        word.startswith("ال") or is_name_unit(word) or is_ordinary_word(word)
+    ):
+        return word[:-1]
+    return word
 
 
 # A one-word name of a place or organisation is compared only from this many letters.
@@ -572,7 +580,10 @@ def _folded(word: str) -> str:
 
 
 def _with_ch_as_one(word: str) -> str:
-    """ch written تش or ش (منوتشين / منوشين) as ش, after the first letter."""
+    """ch written تش or ش (منوتشين / منوشين) as ش after the first letter; a first تش as ج, as
+    Turkish ç is written both ways (تشاوش أوغلو / جاويش أوغلو)."""
+    if word.startswith("تش") and len(word) > 3:
+        return "ج" + word[2:].replace("تش", "ش")
     return word[0] + word[1:].replace("تش", "ش")
 
 

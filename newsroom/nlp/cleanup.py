@@ -310,11 +310,27 @@ def _split_coordination(toks: Sequence[Token], kind: str = "") -> list[tuple[int
             continue
         rest = norm[1:]
         head = kind == "ORG" and k - start >= 2 and k + 1 < len(toks) and is_head_word(rest)
-        if head or is_known_name(rest) or is_given_name(rest):
+        if head or is_known_name(rest) or is_given_name(rest) or _two_brands(toks, k, kind):
             parts.append((start, k))
             start = k
     parts.append((start, len(toks)))
     return parts
+
+
+def _two_brands(toks: Sequence[Token], k: int, kind: str) -> bool:
+    """An organisation's span of two bare words joined by و is two organisations (غوغل
+    ومايكروسوفت، أبل وسامسونغ): a name of one organisation in two such words is rare, and one
+    whose second word begins with و (هيومن رايتس ووتش، ديزني وورلد) is not split."""
+    if kind != "ORG" or len(toks) != 2 or k != 1:
+        return False
+    first, rest = toks[0].norm, toks[1].norm[1:]
+    return (
+        len(first) >= 3
+        and len(rest) >= 3
+        and not first.startswith(ARTICLE)
+        and not rest.startswith((ARTICLE, "و"))
+        and entity_key(" ".join(t.norm for t in toks)) not in _known_spellings()
+    )
 
 
 def is_head_word(norm: str) -> bool:

@@ -187,6 +187,9 @@ def test_a_titled_given_name_means_whom_the_archive_says(make_article):
         ("سيرخيو راموس", "سيرجيو راموس", True),  # Spanish j: خ or ج
         ("ستيفن منوتشين", "ستيفن منوشين", True),  # ch: تش or ش
         ("مون جيه إن", "مون جاي إن", True),  # a short syllable in يه or ي
+        ("ساديو مانيه", "ساديو ماني", True),  # French é: يه or ي
+        ("مولود تشاوش أوغلو", "مولود جاويش أوغلو", True),  # Turkish ç: تش or ج
+        ("سميه الخالدي", "سمي الخالدي", False),  # سمية: an Arabic name
         ("أنطونيو غوتيريش", "أنطونيو غوتيريس", True),  # Portuguese s: ش or س
         ("شيرين عبادي", "سيرين عبادي", False),  # both Arabic names
         ("محمد حسن", "محمد حسين", False),
@@ -394,7 +397,7 @@ def test_a_rare_family_name_with_and_without_a_middle_name_is_one_person(make_ar
     assert entity("محمد علي", "PERS") != entity("محمد أحمد علي", "PERS")
 
 
-def test_a_name_with_a_proclitic_left_on_joins_the_much_larger_page_without_it(make_article):
+def test_a_name_with_a_proclitic_left_on_joins_the_page_without_it(make_article):
     for n in range(6):
         linked_article(make_article, f"سجل كيليان مبابي هدفا {n}.", ("كيليان مبابي", "PERS"))
         linked_article(make_article, f"قال سام راضي {n} إن", ("سام راضي", "PERS"))
@@ -409,17 +412,16 @@ def test_a_name_with_a_proclitic_left_on_joins_the_much_larger_page_without_it(m
     assert entity("لجنة العلاقات", "ORG") != entity("جنة العلاقات", "ORG")
 
 
-def test_a_proclitic_variant_needs_a_page_several_times_larger(make_article):
-    for n in range(4):
+def test_a_proclitic_variant_needs_a_page_at_least_as_large(make_article):
+    for n in range(5):
         linked_article(make_article, f"فاز فيورنتينا {n}.", ("فيورنتينا", "ORG"))
-    for n in range(2):
+    for n in range(6):
         linked_article(make_article, f"خسر لفيورنتينا {n}.", ("لفيورنتينا", "ORG"))
     resolve_archive()
-    assert entity("لفيورنتينا", "ORG") != entity("فيورنتينا", "ORG")  # 4 is not 3 × 2
-    for n in range(2):
-        linked_article(make_article, f"فاز فيورنتينا مجددا {n}.", ("فيورنتينا", "ORG"))
+    assert entity("لفيورنتينا", "ORG") != entity("فيورنتينا", "ORG")  # 5 articles against 6
+    linked_article(make_article, "فاز فيورنتينا مجددا.", ("فيورنتينا", "ORG"))
     resolve_archive()
-    assert entity("فيورنتينا", "ORG").article_count == 8
+    assert entity("فيورنتينا", "ORG").article_count == 12
 
 
 def test_a_name_cut_a_word_short_joins_the_name_the_text_goes_on_with(make_article):

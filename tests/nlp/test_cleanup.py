@@ -66,6 +66,17 @@ def test_coordinated_organisations_are_split_before_a_head_noun():
         assert _clean(f"قال {name} إن…", name, "ORG") == [(name, "ORG")]
 
 
+def test_two_organisations_of_one_bare_word_each_are_split():
+    for name, parts in (
+        ("غوغل ومايكروسوفت", ["غوغل", "مايكروسوفت"]),
+        ("أبل وسامسونغ", ["أبل", "سامسونغ"]),
+    ):
+        assert _clean(f"قالت {name} إن…", name, "ORG") == [(p, "ORG") for p in parts]
+    # a second word that begins with و, or a person's name, is not split this way
+    for name, kind in (("ديزني وورلد", "ORG"), ("كريم وحيد", "PERS")):
+        assert _clean(f"قال {name} إن…", name, kind) == [(name, kind)]
+
+
 def test_a_given_name_with_waw_is_not_split():
     text = "قال محمد وليد إن الاجتماع مهم."
     assert _clean(text, "محمد وليد", "PERS") == [("محمد وليد", "PERS")]

@@ -174,7 +174,7 @@ def test_seed_spans_are_valid_and_find_the_known_entities(seed_text):
 
 
 def test_builtin_backend_is_the_tagger():
-    assert BUILTIN.version == "bilstm-crf-4.2"
+    assert BUILTIN.version == "bilstm-crf-4.3"
     assert BUILTIN.core is tagger_core
 
 
@@ -551,3 +551,37 @@ def test_a_tagger_reading_a_language_model(tmp_path):
     (out / "lm.json").write_text(json.dumps({**meta, "vocabulary": "other"}), encoding="utf-8")
     with pytest.raises(ValueError, match="another vocabulary"):
         Tagger(out)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وقال الجيش الإسرائيلي في بيان إن طائراته قصفت مواقع", "الجيش الإسرائيلي"),
+        ("وأعلن الجيش العراقي تحرير القرية", "الجيش العراقي"),
+        ("وصوت البرلمان الإيراني على القانون", "البرلمان الإيراني"),
+    ],
+)
+def test_a_countrys_army_and_parliament_are_organisations(text, expected):
+    spans = annotate(text)
+    check_spans(text, spans)
+    assert (expected, "ORG") in [(s.text, s.kind) for s in spans]
+
+
+def test_a_description_by_a_countrys_adjective_stays_unmarked():
+    for text in (
+        "وقالت الحكومة العراقية إن الاتفاق انتهى",
+        "وقالت الشركة الأمريكية إن الأرباح تراجعت",
+        "وانتشر الجيش في شوارع المدينة",
+    ):
+        assert [s for s in annotate(text) if s.kind == "ORG"] == [], text
+
+
+def test_a_given_name_before_a_listed_surname_is_one_person():
+    text = "وحضرت ميلانيا ترامب الحفل، وقالت إيفانكا ترامب إن والدها سيحضر"
+    spans = annotate(text)
+    check_spans(text, spans)
+    persons = [s.text for s in spans if s.kind == "PERS"]
+    assert persons == ["ميلانيا ترامب", "إيفانكا ترامب"], persons
+    # two listed names side by side stay two people
+    persons = [s.text for s in annotate("وأبلغ ترامب ماكرون بقراره") if s.kind == "PERS"]
+    assert persons == ["ترامب", "ماكرون"], persons

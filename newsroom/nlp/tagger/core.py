@@ -388,6 +388,25 @@ WIDER_THAN_A_COUNTRY = frozenset(
 )
 
 
+# Heads that with the article and one country's adjective name that country's body: its army
+# and its parliament (الجيش الإسرائيلي، البرلمان الإيراني), an actor of the news, unlike a
+# description (الحكومة العراقية، الشركة الأمريكية). Normalised as norm_word.
+NATIONAL_BODY_HEADS = frozenset(["الجيش", "البرلمان"])
+
+
+def _national_body(toks: Sequence[Token], i: int, tagger, names) -> bool:
+    """Whether toks[i] and toks[i + 1] are such a head and a country's adjective (والجيش
+    السوري، للجيش اليمني)."""
+    return (
+        i + 1 < len(toks)
+        and toks[i].is_word
+        and toks[i + 1].is_word
+        and not NATIONAL_BODY_HEADS.isdisjoint(strip_variants(norm_word(toks[i].text)))
+        and norm_word(toks[i + 1].text).startswith("ال")
+        and is_nationality(toks[i + 1], tagger, names)
+    )
+
+
 def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> list[_Span]:
     """ORG spans of a head noun and the definite words after it (ال، لل، وال) where the tagger
     found nothing: a head with the article needs two definite words after it (الجمعية الوطنية
@@ -403,6 +422,11 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
     n = len(toks)
     i = 0
     while i < n:
+        if not tagged[i] and not tagged[min(i + 1, n - 1)] and _national_body(toks, i, tagger, names):
+            strip, form = proclitic(toks[i], tagger, names)
+            out.append(_Span(i, i + 2, "ORG", strip, form))
+            i += 2
+            continue
         if tagged[i] or not _head(toks[i]):
             i += 1
             continue
@@ -807,7 +831,7 @@ def sentence_spans(
     if PLACE_RULE:
         spans = sorted([*spans, *place_spans(toks, spans, tagger, names)])
     if SURNAME_RULE:
-        spans = with_surnames(toks, spans, tagger, names)
+        spans = with_family_names(with_surnames(toks, spans, tagger, names), names)
     if HYPHEN_RULE:
         spans = with_hyphenated_parts(toks, spans)
     return with_places_in_two_words(toks, spans)
@@ -917,6 +941,29 @@ def with_surnames(toks: Sequence[Token], spans: list[_Span], tagger, names) -> l
             and _surname_after(toks[k], tagger, names)
         ):
             s = s._replace(j=k + 1)
+        out.append(s)
+    return out
+
+
+def with_family_names(spans: list[_Span], names: Gazetteer) -> list[_Span]:
+    """A person's one-word span that no list knows, right before a listed person's one-word
+    name, is that family's member (ميلانيا ترامب، إيفانكا ترامب): the tagger marks the given
+    name, the list the surname, and the two become one name. Two listed names side by side stay
+    two people (أبلغ ترامب ماكرون)."""
+    out: list[_Span] = []
+    for s in spans:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.j == s.i
+            and last.kind == s.kind == "PERS"
+            and last.j - last.i == 1
+            and s.j - s.i == 1
+            and names.single.get(last.form) is None
+            and names.single.get(s.form) == "PERS"
+        ):
+            out[-1] = last._replace(j=s.j)
+            continue
         out.append(s)
     return out
 
