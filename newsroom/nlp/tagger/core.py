@@ -394,11 +394,13 @@ WIDER_THAN_A_COUNTRY = frozenset(
 NATIONAL_BODY_HEADS = frozenset(["الجيش", "البرلمان"])
 
 
-def _national_body(toks: Sequence[Token], i: int, tagger, names) -> bool:
-    """Whether toks[i] and toks[i + 1] are such a head and a country's adjective (والجيش
-    السوري، للجيش اليمني)."""
+def _national_body(toks: Sequence[Token], i: int, tagged: Sequence[bool], tagger, names) -> bool:
+    """Whether toks[i] and toks[i + 1], untagged, are such a head and a country's adjective
+    (والجيش السوري، للجيش اليمني)."""
     return (
         i + 1 < len(toks)
+        and not tagged[i]
+        and not tagged[i + 1]
         and toks[i].is_word
         and toks[i + 1].is_word
         and not NATIONAL_BODY_HEADS.isdisjoint(strip_variants(norm_word(toks[i].text)))
@@ -422,7 +424,7 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
     n = len(toks)
     i = 0
     while i < n:
-        if not tagged[i] and not tagged[min(i + 1, n - 1)] and _national_body(toks, i, tagger, names):
+        if _national_body(toks, i, tagged, tagger, names):
             strip, form = proclitic(toks[i], tagger, names)
             out.append(_Span(i, i + 2, "ORG", strip, form))
             i += 2
