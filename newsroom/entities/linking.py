@@ -66,6 +66,7 @@ def resolve_in_document(
         for i, (_, span) in enumerate(ordered)
         if span.kind == "PERS" and " " in keys[i] and not is_titled_key(keys[i])
     ]
+    last_words = {words[-1] for _, words in full_names}
     # An organisation named with its country's adjective (وزارة الصحة السعودية) once: the
     # same name without it (وزارة الصحة) is the same organisation in that article.
     national = {
@@ -94,8 +95,10 @@ def resolve_in_document(
         elif kind == "PERS" and (" " not in key or is_titled_key(key) or _is_patronym(key)):
             titled = is_titled_key(key)
             name = key.split(" ")[-1] if titled else key
-            given = titled or is_given_name(name)
             by_first = [j for j, words in full_names if words[0] == name and j != i]
+            # a first name no table knows (ميلانيا) is one where the article names the person
+            # in full with it, and ends no name there
+            given = titled or is_given_name(name) or bool(by_first) and name not in last_words
             by_last = [j for j, words in full_names if explains(key, " ".join(words))]
             found = (by_first or ([] if titled else by_last)) if given else by_last
             if found:
@@ -149,18 +152,26 @@ def _one_kind_per_name(
     """One name, one kind in an article: spans of one spelling marked with several kinds take
     the kind most of them have (the first one's on a tie: أرسنال ORG three times, PERS once),
     and a one-word name that is the surname of a person the article names in full is that
-    person's (سكريبال beside سيرغي سكريبال), unless it is a known place or a listed name."""
+    person's (سكريبال beside سيرغي سكريبال), unless it is a listed name; so is one that is the
+    first name of such a person (ميلانيا beside ميلانيا ترامب), unless it is a place too."""
     kinds: dict[str, list[str]] = {}
     for _, span in ordered:
         kinds.setdefault(span.norm, []).append(span.kind)
-    surnames = {
-        span.norm.split(" ")[-1]
+    pairs = [
+        span.norm.split(" ")
         for _, span in ordered
         if span.kind == "PERS" and span.norm.count(" ") == 1 and not is_titled_key(span.norm)
-    }
+    ]
+    surnames = {words[-1] for words in pairs}
+    firsts = {words[0] for words in pairs} - surnames
     wanted: dict[str, str] = {}
     for norm, seen in kinds.items():
-        if " " not in norm and "PERS" not in seen and norm in surnames and not is_listed(norm):
+        if (
+            " " not in norm
+            and "PERS" not in seen
+            and (norm in surnames or norm in firsts and norm not in place_keys())
+            and not is_listed(norm)
+        ):
             wanted[norm] = "PERS"
         elif len(set(seen)) > 1:
             # on a tie a one-word name is rather not a person's (one word names nobody)

@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 import regex
 from django.db import connection, transaction
@@ -511,7 +512,7 @@ def _merge_cut_names(
 VARIANT_KINDS = ("PERS", "ORG", "LOC")
 
 
-def spelling_variants(a: str, b: str) -> bool:
+def spelling_variants(a: str, b: str, person: bool = False) -> bool:
     """Whether two keys are transliterations of one foreign name (فلاديمير بوتين / فلاديمير بوتن,
     أنغيلا ميركل / أنجيلا ميركل): word by word the same consonant skeleton, and every word that
     differs is unknown as an Arabic name on at least one side (حسن and حسين are two names)."""
@@ -523,21 +524,20 @@ def spelling_variants(a: str, b: str) -> bool:
             continue
         if min(len(x), len(y)) < 3 or is_name_unit(x) and is_name_unit(y):
             return False
-        x, y = _syllable(x), _syllable(y)
+        x, y = _syllable(x, person), _syllable(y, person)
         if _letter(x[-1]) != _letter(y[-1]) or consonants(x) != consonants(y):
             return False
     return True
 
 
-def _syllable(word: str) -> str:
+def _syllable(word: str, person: bool = False) -> str:
     """A foreign word ending in يه written as in ي: a short syllable (جيه / جاي in مون جيه إن /
-    مون جاي إن) or a French é (مانيه / ماني, بيكيه / بيكي); not an Arabic name (سميه), an
-    ordinary word or an adjective with the article (الفرنسيه). Other words as they are."""
+    مون جاي إن) and, in a person's name, a French é (مانيه / ماني, بيكيه / بيكي), but for an
+    Arabic name (سميه) or an ordinary word. Other words, and the adjectives of other names
+    (الكيماويه / الكيماوي), as they are."""
     if not word.endswith("يه"):
         return word
-    if len(word) <= 3 or not (
-        word.startswith("ال") or is_name_unit(word) or is_ordinary_word(word)
-    ):
+    if len(word) <= 3 or (person and not (is_name_unit(word) or is_ordinary_word(word))):
         return word[:-1]
     return word
 
@@ -625,7 +625,7 @@ def _merge_spelling_variants(protected: set[int], summary: Summary) -> None:
             " " not in key and (kind != "PERS" or is_name_unit(key)) and not _foreign_word(key)
         ):
             continue
-        skeletons = tuple(consonants(_syllable(w)) for w in suggestions.words(key))
+        skeletons = tuple(consonants(_syllable(w, kind == "PERS")) for w in suggestions.words(key))
         groups[kind, skeletons].append((count, pk, key))
     merges: dict[int, int] = {}
     for members in groups.values():
@@ -634,8 +634,9 @@ def _merge_spelling_variants(protected: set[int], summary: Summary) -> None:
         members.sort(key=lambda m: (-m[0], m[1]))
         kept: list[tuple[int, int, str]] = []
         for member in members:
-            alike = spelling_variants
-            if " " not in member[2] and kind_of.get(member[1]) != "PERS":
+            person = kind_of.get(member[1]) == "PERS"
+            alike = partial(spelling_variants, person=person)
+            if " " not in member[2] and not person:
                 alike = one_letter_apart
             target = next((k for k in kept if alike(k[2], member[2])), None)
             if target is None:

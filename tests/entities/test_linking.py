@@ -74,6 +74,19 @@ def test_one_name_has_one_kind_in_an_article():
     assert [i.kind for i in resolve_in_document({"body": body})] == ["PERS", "LOC"]
 
 
+def test_a_first_name_no_table_knows_joins_the_full_name_of_its_article():
+    body = [_span("ميلانيا ترامب", "PERS"), _span("ميلانيا", "LOC", 30)]
+    assert [(i.kind, i.key) for i in resolve_in_document({"body": body})] == [
+        ("PERS", entity_key("ميلانيا ترامب"))
+    ] * 2
+    # a place that begins a person's name stays a place
+    body = [_span("جورجيا ميلوني", "PERS"), _span("جورجيا", "LOC", 30)]
+    assert [i.kind for i in resolve_in_document({"body": body})] == ["PERS", "LOC"]
+    # without the full name it is left to the archive
+    linked = resolve_in_document({"body": [_span("ميلانيا", "PERS")]})
+    assert [(i.key, i.pending) for i in linked] == [(entity_key("ميلانيا"), True)]
+
+
 def test_a_short_organisation_name_joins_the_one_longer_name_it_begins_or_ends():
     body = [_span("أتلتيكو مدريد", "ORG"), _span("أتلتيكو", "ORG", 30)]
     linked = resolve_in_document({"body": body})
