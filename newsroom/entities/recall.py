@@ -70,7 +70,7 @@ from newsroom.nlp.cleanup import (
     is_nisba_of_place,
     is_ordinary_word,
 )
-from newsroom.nlp.knowledge import is_given_name, is_name_unit
+from newsroom.nlp.knowledge import is_given_name, is_name_unit, place_keys
 from newsroom.nlp.text import ARTICLE, clitic_analyses, norm_token, source_offset
 
 # A name is recalled when the recogniser marked it in at least this many articles (by itself, or
@@ -81,6 +81,9 @@ RECALL_MIN_SHARE = 0.5
 # A person's full name ending in a surname (see _full_person_name) is seldom anything else: it is
 # recalled when marked in this share of the articles that contain it.
 PERSON_MIN_SHARE = 0.25
+# So is a known place (GeoNames, CLDR, the table) that is no ordinary word: الرقة, marked in 23 of
+# the 48 articles that write it.
+PLACE_MIN_SHARE = 0.25
 # Words that make a given name of the next one (عبد الله، أبو زيد).
 GIVEN_NAME_PARTICLES = frozenset({"عبد", "ابو", "ام", "بنت", "ابن"})
 # A name marked by itself in fewer articles is not even looked for (the rest of its marks may
@@ -681,7 +684,12 @@ def _lexicon(
         if candidate is _WITH_ARTICLE:
             continue
         count, seen = marked[name], occurs[name]
-        share = PERSON_MIN_SHARE if _full_person_name(name, candidate) else RECALL_MIN_SHARE
+        if _full_person_name(name, candidate):
+            share = PERSON_MIN_SHARE
+        elif _known_place(name, candidate):
+            share = PLACE_MIN_SHARE
+        else:
+            share = RECALL_MIN_SHARE
         if count < RECALL_MIN_ARTICLES or count < share * seen:
             continue
         if len(name) == 1 and occurs[_articled(name)] > ARTICLE_SHARE * seen:
@@ -694,6 +702,15 @@ def _lexicon(
             continue
         out[name] = candidate
     return out
+
+
+def _known_place(name: Name, candidate: _Candidate) -> bool:
+    """A place's name that GeoNames, CLDR or the table knows as a place, and no ordinary word."""
+    return (
+        candidate.kind == "LOC"
+        and nlp.entity_key(" ".join(name)) in place_keys()
+        and not (len(name) == 1 and is_ordinary_word(name[0]))
+    )
 
 
 def _full_person_name(name: Name, candidate: _Candidate) -> bool:

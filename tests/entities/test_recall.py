@@ -88,9 +88,9 @@ def test_a_name_marked_in_too_few_articles_is_not_added(make_article):
 
 
 def test_a_name_left_unmarked_in_most_articles_is_not_added(make_article):
-    _marked(make_article, RECALL_MIN_ARTICLES)
+    _marked(make_article, RECALL_MIN_ARTICLES, name="زورقان")
     for n in range(RECALL_MIN_ARTICLES + 1):
-        linked_article(make_article, f"زار الوفد صعدة في الصباح رقم {n}.")
+        linked_article(make_article, f"زار الوفد زورقان في الصباح رقم {n}.")
     assert recall_archive().mentions == 0
     assert not Mention.objects.filter(recalled=True).exists()
 
@@ -111,6 +111,22 @@ def test_a_full_name_is_recalled_where_marked_in_a_quarter_of_its_articles(
     summary = recall_archive()
     assert (summary.mentions > 0) is recalled
     assert (summary.mentions == 2 * RECALL_MIN_ARTICLES) is recalled
+
+
+@pytest.mark.parametrize(
+    ("name", "recalled"),
+    [
+        ("الرقة", True),  # a place GeoNames knows
+        ("زورقان", False),  # a name no table knows: recalled where marked in half its articles
+    ],
+)
+def test_a_known_place_is_recalled_where_marked_in_a_quarter_of_its_articles(
+    make_article, name, recalled
+):
+    _marked(make_article, RECALL_MIN_ARTICLES, name=name)
+    for n in range(2 * RECALL_MIN_ARTICLES):
+        linked_article(make_article, f"وعاد السكان إلى {name} في اليوم رقم {n} بعد المعارك.")
+    assert (recall_archive().mentions == 2 * RECALL_MIN_ARTICLES) is recalled
 
 
 @pytest.mark.parametrize(
