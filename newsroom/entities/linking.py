@@ -114,7 +114,8 @@ def resolve_in_document(
 
 def explains(short: str, full: str) -> bool:
     """Whether the person keyed ``full`` can be the one a short name (key ``short``) stands
-    for: a surname is its last name, never its father's (سلمان is not محمد بن سلمان); a titled
+    for: a surname is its last name, never its father's (سلمان is not محمد بن سلمان); a first
+    name that no table knows as a name unit the first of two (ميلانيا ترامب); a titled
     given name (الملك سلمان) its first; a name of several words the same name with middle
     names left out (أحمد بن دغر: أحمد عبيد بن دغر; never a patronymic chain cut: محمد بن
     سلمان is not محمد بن عبدالله بن سلمان, nor سيرغي سكريبال سيرغي ويوليا سكريبال)."""
@@ -143,6 +144,8 @@ def explains(short: str, full: str) -> bool:
             # nor is another person named beside him (سيرغي ويوليا سكريبال)
             and not any(w.startswith("و") and not is_name_unit(w) for w in dropped)
         )
+    if len(words) == 2 and words[0] == short and not is_name_unit(short):
+        return True  # a first name no table knows (ميلانيا: ميلانيا ترامب)
     return nlp.entity_key(words[-1]) == short and words[-2] not in resolve.PATRONYMIC
 
 

@@ -294,6 +294,33 @@ def test_a_surname_marked_a_place_is_the_person_the_archive_names(make_article):
     assert Entity.objects.filter(kind="LOC", key=name_key("LOC", "جدة")).exists()
 
 
+def test_a_first_name_marked_a_place_is_the_person_the_archive_names(make_article):
+    for n in range(3):
+        linked_article(
+            make_article,
+            f"حضرت ميلانيا ترامب الحفل {n}. وقالت ميلانيا إنها سعيدة.",
+            ("ميلانيا ترامب", "PERS"),
+            ("ميلانيا", "LOC"),
+        )
+    alone = linked_article(make_article, "زارت ميلانيا المستشفى.", ("ميلانيا", "LOC"))
+    resolve_archive()
+    person = entity("ميلانيا ترامب", "PERS")
+    assert alone.mentions.get().entity == person
+    assert person.article_count == 4
+    # a known given name alone is nobody's across articles (سلمان: سلمان العودة and others)
+    for n in range(3):
+        linked_article(
+            make_article,
+            f"قال سلمان العودة {n} إن. وأضاف سلمان أن",
+            ("سلمان العودة", "PERS"),
+            ("سلمان", "LOC"),
+        )
+    alone = linked_article(make_article, "زار سلمان المدينة.", ("سلمان", "LOC"))
+    resolve_archive()
+    assert entity("سلمان العودة", "PERS").article_count == 3
+    assert all(m.entity != entity("سلمان العودة", "PERS") for m in alone.mentions.all())
+
+
 def test_one_name_marked_with_two_kinds_is_one_page_but_an_ordinary_word_stays_two(make_article):
     for n in range(3):
         linked_article(make_article, f"فاز أرسنال {n} على ضيفه.", ("أرسنال", "ORG"))
