@@ -585,3 +585,13 @@ def test_a_given_name_before_a_listed_surname_is_one_person():
     # two listed names side by side stay two people
     persons = [s.text for s in annotate("وأبلغ ترامب ماكرون بقراره") if s.kind == "PERS"]
     assert persons == ["ترامب", "ماكرون"], persons
+
+
+def test_an_organisation_ends_before_a_title_and_the_person_after_it():
+    text = "وقال المتحدث الأمني لوزارة الداخلية اللواء منصور التركي إن التحقيقات جارية"
+    spans = annotate(text)
+    check_spans(text, spans)
+    assert [(s.text, s.kind) for s in spans] == [
+        ("وزارة الداخلية", "ORG"),
+        ("منصور التركي", "PERS"),
+    ]

@@ -447,6 +447,13 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
                 and m.form[:2] == "ال"
             ):
                 j += 1  # وزارة الصحة السعودية: the country's adjective ends the name
+            elif (
+                j > i + 2
+                and m is not None
+                and m.kind == "PERS"
+                and norm_word(toks[j - 1].text) in TITLES
+            ):
+                j -= 1  # وزارة الداخلية اللواء منصور التركي: a title and a person follow it
             else:
                 i = j  # the definite words run into a tagged name: left to the tagger
                 continue
