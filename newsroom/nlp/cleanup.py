@@ -75,6 +75,8 @@ END_TITLES = _words(
 )
 # Words that join the next word into a name (آل الشيخ is a family, not a title).
 NAME_PARTICLES = _words("ال بن ابن بنت ابو ام عبد")
+# "Staff", after a military rank (العميد الركن، اللواء ركن): a title, but in ركن الدين.
+STAFF = _words("ركن الركن")
 # Two-word titles whose words are not titles one by one.
 TITLE_PHRASES = {("ايه", "الله"), ("اية", "الله"), ("حجه", "الاسلام"), ("رئيس", "الوزراء")}
 DESCRIPTORS = _words("فريق نادي صحيفه جريده مدينه دوله")
@@ -558,6 +560,8 @@ def _clean_piece(
             elif _bare(toks[i]) in TITLES:
                 title = _bare(toks[i])
                 i += 1
+            elif _bare(toks[i]) in STAFF and i + 1 < j and toks[i + 1].norm != "الدين":
+                i += 1  # العميد ركن أحمد عسيري; ركن الدين is a given name
             elif (
                 j - i > 1
                 and toks[i].norm.startswith(ARTICLE)

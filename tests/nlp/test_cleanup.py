@@ -77,6 +77,13 @@ def test_two_organisations_of_one_bare_word_each_are_split():
         assert _clean(f"قال {name} إن…", name, kind) == [(name, kind)]
 
 
+def test_staff_after_a_military_rank_comes_off_a_name():
+    text = "قال العميد ركن أحمد عسيري إن…"
+    assert _clean(text, "ركن أحمد عسيري", "PERS") == [("أحمد عسيري", "PERS")]
+    text = "حضر ركن الدين محمد الحفل."
+    assert _clean(text, "ركن الدين محمد", "PERS") == [("ركن الدين محمد", "PERS")]
+
+
 def test_a_given_name_with_waw_is_not_split():
     text = "قال محمد وليد إن الاجتماع مهم."
     assert _clean(text, "محمد وليد", "PERS") == [("محمد وليد", "PERS")]
