@@ -684,7 +684,7 @@ def _lexicon(
         if candidate is _WITH_ARTICLE:
             continue
         count, seen = marked[name], occurs[name]
-        if _full_person_name(name, candidate):
+        if _full_person_name(name, candidate) or _foreign_surname(name, candidate):
             share = PERSON_MIN_SHARE
         elif _known_place(name, candidate):
             share = PLACE_MIN_SHARE
@@ -710,6 +710,20 @@ def _known_place(name: Name, candidate: _Candidate) -> bool:
         candidate.kind == "LOC"
         and nlp.entity_key(" ".join(name)) in place_keys()
         and not (len(name) == 1 and is_ordinary_word(name[0]))
+    )
+
+
+def _foreign_surname(name: Name, candidate: _Candidate) -> bool:
+    """A person's one-word name that no table knows as a name unit, of four letters or more and
+    without the article (مارادونا، بوفون، سكريبال; not اليساري, an adjective)."""
+    word = name[0]
+    return (
+        candidate.kind == "PERS"
+        and len(name) == 1
+        and len(word) >= 4
+        and not word.startswith(ARTICLE)
+        and not is_name_unit(word)
+        and not is_ordinary_word(word)
     )
 
 

@@ -114,6 +114,29 @@ def test_a_full_name_is_recalled_where_marked_in_a_quarter_of_its_articles(
 
 
 @pytest.mark.parametrize(
+    ("full", "name", "recalled"),
+    [
+        ("دييغو مارادونا", "مارادونا", True),  # a foreign surname no table knows
+        ("خوان اليساري", "اليساري", False),  # with the article: an adjective as often
+        ("أحمد سلمان", "سلمان", False),  # a given name: many people
+    ],
+)
+def test_a_foreign_surname_is_recalled_where_marked_in_a_quarter_of_its_articles(
+    make_article, full, name, recalled
+):
+    for n in range(RECALL_MIN_ARTICLES):
+        linked_article(
+            make_article,
+            f"قال {full} في المؤتمر رقم {n} إن الفريق جاهز. وأضاف {name} أن المباراة صعبة.",
+            (full, "PERS"),
+            (name, "PERS"),
+        )
+    for n in range(2 * RECALL_MIN_ARTICLES):
+        linked_article(make_article, f"وقال {name} للصحفيين في اليوم رقم {n} إن الوضع صعب.")
+    assert (recall_archive().mentions == 2 * RECALL_MIN_ARTICLES) is recalled
+
+
+@pytest.mark.parametrize(
     ("name", "recalled"),
     [
         ("الرقة", True),  # a place GeoNames knows
