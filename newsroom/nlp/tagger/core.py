@@ -390,25 +390,32 @@ WIDER_THAN_A_COUNTRY = frozenset(
 )
 
 
-# Heads that with the article and one country's adjective name that country's body: its army
-# and its parliament (الجيش الإسرائيلي، البرلمان الإيراني), an actor of the news, unlike a
-# description (الحكومة العراقية، الشركة الأمريكية). Normalised as norm_word.
+# Heads that with the article and one country's adjective name that country's body: its army,
+# air force and parliament (الجيش الإسرائيلي، سلاح الجو العراقي، البرلمان الإيراني), an actor
+# of the news, unlike a description (الحكومة العراقية، الشركة الأمريكية). Normalised as
+# norm_word.
 NATIONAL_BODY_HEADS = frozenset(["الجيش", "البرلمان"])
+AIR_FORCE = frozenset(["سلاح"])  # before الجو
 
 
-def _national_body(toks: Sequence[Token], i: int, tagged: Sequence[bool], tagger, names) -> bool:
-    """Whether toks[i] and toks[i + 1], untagged, are such a head and a country's adjective
-    (والجيش السوري، للجيش اليمني)."""
-    return (
-        i + 1 < len(toks)
-        and not tagged[i]
-        and not tagged[i + 1]
-        and toks[i].is_word
-        and toks[i + 1].is_word
-        and not NATIONAL_BODY_HEADS.isdisjoint(strip_variants(norm_word(toks[i].text)))
-        and norm_word(toks[i + 1].text).startswith("ال")
-        and is_nationality(toks[i + 1], tagger, names)
-    )
+def _national_body(toks: Sequence[Token], i: int, tagged: Sequence[bool], tagger, names) -> int:
+    """The number of words of such a head and a country's adjective at toks[i], untagged
+    (والجيش السوري، للجيش اليمني; سلاح الجو الإسرائيلي), or 0."""
+    k = i + 1
+    head = strip_variants(norm_word(toks[i].text)) if toks[i].is_word else ()
+    if NATIONAL_BODY_HEADS.isdisjoint(head):
+        if AIR_FORCE.isdisjoint(head) or k >= len(toks) or norm_word(toks[k].text) != "الجو":
+            return 0
+        k += 1  # سلاح الجو: the air force
+    if (
+        k < len(toks)
+        and not any(tagged[i : k + 1])
+        and toks[k].is_word
+        and norm_word(toks[k].text).startswith("ال")
+        and is_nationality(toks[k], tagger, names)
+    ):
+        return k + 1 - i
+    return 0
 
 
 def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> list[_Span]:
@@ -426,10 +433,10 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
     n = len(toks)
     i = 0
     while i < n:
-        if _national_body(toks, i, tagged, tagger, names):
+        if size := _national_body(toks, i, tagged, tagger, names):
             strip, form = proclitic(toks[i], tagger, names)
-            out.append(_Span(i, i + 2, "ORG", strip, form))
-            i += 2
+            out.append(_Span(i, i + size, "ORG", strip, form))
+            i += size
             continue
         if tagged[i] or not _head(toks[i]):
             i += 1
