@@ -149,7 +149,25 @@ def is_nationality(norm: str) -> bool:
         entity_key(norm) not in _known_spellings()
         and is_nisba_of_place(norm)
         and not _own_place_name(norm)
+        and not _club_named_like_a_town(norm)
     )
+
+
+def _club_named_like_a_town(norm: str) -> bool:
+    """One of the recogniser's one-word clubs (marked only in articles about football) named
+    like the adjective of a town, not of a country: القادسية, not the adjective of Cádiz; but
+    المصري, الأفريقي stay adjectives (اللاعب المصري)."""
+    if entity_key(norm) not in _one_word_clubs():
+        return False
+    bare = norm[2:] if norm.startswith(ARTICLE) and len(norm) >= 5 else norm
+    return _named_like_a_town(bare, "ORG")
+
+
+@cache
+def _one_word_clubs() -> frozenset[str]:
+    from .tagger.core import clubs  # the tagger's module imports this one
+
+    return frozenset(entity_key(name[0]) for name, kind in clubs().items() if len(name) == 1)
 
 
 def _named_like_a_town(norm: str, kind: str) -> bool:

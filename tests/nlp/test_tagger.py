@@ -597,3 +597,13 @@ def test_an_organisation_ends_before_a_title_and_the_person_after_it():
         ("وزارة الداخلية", "ORG"),
         ("منصور التركي", "PERS"),
     ]
+
+
+def test_a_club_named_like_the_adjective_of_a_town_is_a_club():
+    text = "وتغلب القادسية على الاتحاد بهدفين في المباراة، وسجل اللاعب المصري محمد صلاح هدفا."
+    spans = annotate(text)
+    check_spans(text, spans)
+    found = [(s.text, s.kind) for s in spans]
+    assert ("القادسية", "ORG") in found, found
+    # a club named like the adjective of a country is an adjective in a player's description
+    assert "المصري" not in [s.text for s in spans], found
