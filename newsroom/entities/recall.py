@@ -704,13 +704,12 @@ def _lexicon(
     return out
 
 
+# A one-word candidate is no ordinary word already (is_recallable_word, in _candidates).
+
+
 def _known_place(name: Name, candidate: _Candidate) -> bool:
-    """A place's name that GeoNames, CLDR or the table knows as a place, and no ordinary word."""
-    return (
-        candidate.kind == "LOC"
-        and nlp.entity_key(" ".join(name)) in place_keys()
-        and not (len(name) == 1 and is_ordinary_word(name[0]))
-    )
+    """A place's name that GeoNames, CLDR or the table knows as a place (الرقة)."""
+    return candidate.kind == "LOC" and nlp.entity_key(" ".join(name)) in place_keys()
 
 
 def _foreign_surname(name: Name, candidate: _Candidate) -> bool:
@@ -723,7 +722,6 @@ def _foreign_surname(name: Name, candidate: _Candidate) -> bool:
         and len(word) >= 4
         and not word.startswith(ARTICLE)
         and not is_name_unit(word)
-        and not is_ordinary_word(word)
     )
 
 

@@ -159,8 +159,7 @@ def _club_named_like_a_town(norm: str) -> bool:
     المصري, الأفريقي stay adjectives (اللاعب المصري)."""
     if entity_key(norm) not in _one_word_clubs():
         return False
-    bare = norm[2:] if norm.startswith(ARTICLE) and len(norm) >= 5 else norm
-    return _named_like_a_town(bare, "ORG")
+    return _named_like_a_town(_without_article(norm), "ORG")
 
 
 @cache
@@ -199,7 +198,7 @@ def _country_keys() -> frozenset[str]:
 def _own_place_name(norm: str) -> bool:
     """Whether a word that reads as an adjective of a place is a place's own name only: a known
     place as written, and no place its stem names (الإسكندرية: no اسكندر; not المصرية: مصر)."""
-    base = norm[2:] if norm.startswith(ARTICLE) and len(norm) >= 5 else norm
+    base = _without_article(norm)
     m = _NISBA_RE.search(base)
     if m is None or base not in place_keys():
         return False
@@ -210,12 +209,17 @@ def _own_place_name(norm: str) -> bool:
 def is_nisba_of_place(norm: str) -> bool:
     """A word formed as the adjective of a known place (السعودية, الإيرانية, العراقيين), whether
     or not it is also a name itself (السعودية is the country too)."""
-    base = norm[2:] if norm.startswith(ARTICLE) and len(norm) >= 5 else norm
+    base = _without_article(norm)
     m = _NISBA_RE.search(base)
     if m is None or m.start() < 3:
         return False
     places = place_keys()
     return any(p in places for p in (base, *_places_of_stem(base[: m.start()])))
+
+
+def _without_article(norm: str) -> str:
+    """An adjective without its article (الإيرانية → إيرانية; short words kept whole)."""
+    return norm[2:] if norm.startswith(ARTICLE) and len(norm) >= 5 else norm
 
 
 def _places_of_stem(stem: str) -> tuple[str, ...]:

@@ -249,16 +249,26 @@ def test_an_entity_first_seen_after_li_is_named_with_its_article(make_article):
 # Generic rules checked on the list of entities absent from the table (docs/resolution.md) ----
 
 
-def test_a_name_with_its_middle_name_left_out_is_the_same_person(make_article):
+def _short_name_alone_after(make_article, text: str, full: str, short: str, kind: str, alone: str):
+    """Three articles naming ``full`` and then ``short`` (marked ``kind``) in ``text`` (its
+    ``{n}`` numbered), one naming ``short`` alone in ``alone``; the archive resolved. The lone
+    article."""
     for n in range(3):
-        linked_article(
-            make_article,
-            f"قال أحمد عبيد بن دغر إن الحكومة مستعدة {n}. وأضاف أحمد بن دغر أن الحوار مستمر.",
-            ("أحمد عبيد بن دغر", "PERS"),
-            ("أحمد بن دغر", "PERS"),
-        )
-    alone = linked_article(make_article, "وصل أحمد بن دغر إلى عدن.", ("أحمد بن دغر", "PERS"))
+        linked_article(make_article, text.format(n=n), (full, "PERS"), (short, kind))
+    article = linked_article(make_article, alone, (short, kind))
     resolve_archive()
+    return article
+
+
+def test_a_name_with_its_middle_name_left_out_is_the_same_person(make_article):
+    alone = _short_name_alone_after(
+        make_article,
+        "قال أحمد عبيد بن دغر إن الحكومة مستعدة {n}. وأضاف أحمد بن دغر أن الحوار مستمر.",
+        "أحمد عبيد بن دغر",
+        "أحمد بن دغر",
+        "PERS",
+        "وصل أحمد بن دغر إلى عدن.",
+    )
     full = entity("أحمد عبيد بن دغر", "PERS")
     assert alone.mentions.get().entity == full
     assert full.article_count == 4
@@ -275,15 +285,14 @@ def test_a_patronymic_chain_is_never_a_name_with_middle_names_left_out(make_arti
 
 
 def test_a_surname_marked_a_place_is_the_person_the_archive_names(make_article):
-    for n in range(3):
-        linked_article(
-            make_article,
-            f"تعرض سيرغي سكريبال للتسميم {n}. وقالت الشرطة إن سكريبال في المستشفى.",
-            ("سيرغي سكريبال", "PERS"),
-            ("سكريبال", "LOC"),
-        )
-    alone = linked_article(make_article, "تحسنت حالة سكريبال اليوم.", ("سكريبال", "LOC"))
-    resolve_archive()
+    alone = _short_name_alone_after(
+        make_article,
+        "تعرض سيرغي سكريبال للتسميم {n}. وقالت الشرطة إن سكريبال في المستشفى.",
+        "سيرغي سكريبال",
+        "سكريبال",
+        "LOC",
+        "تحسنت حالة سكريبال اليوم.",
+    )
     person = entity("سيرغي سكريبال", "PERS")
     assert alone.mentions.get().entity == person
     assert person.article_count == 4
@@ -295,28 +304,26 @@ def test_a_surname_marked_a_place_is_the_person_the_archive_names(make_article):
 
 
 def test_a_first_name_marked_a_place_is_the_person_the_archive_names(make_article):
-    for n in range(3):
-        linked_article(
-            make_article,
-            f"حضرت ميلانيا ترامب الحفل {n}. وقالت ميلانيا إنها سعيدة.",
-            ("ميلانيا ترامب", "PERS"),
-            ("ميلانيا", "LOC"),
-        )
-    alone = linked_article(make_article, "زارت ميلانيا المستشفى.", ("ميلانيا", "LOC"))
-    resolve_archive()
+    alone = _short_name_alone_after(
+        make_article,
+        "حضرت ميلانيا ترامب الحفل {n}. وقالت ميلانيا إنها سعيدة.",
+        "ميلانيا ترامب",
+        "ميلانيا",
+        "LOC",
+        "زارت ميلانيا المستشفى.",
+    )
     person = entity("ميلانيا ترامب", "PERS")
     assert alone.mentions.get().entity == person
     assert person.article_count == 4
     # a known given name alone is nobody's across articles (سلمان: سلمان العودة and others)
-    for n in range(3):
-        linked_article(
-            make_article,
-            f"قال سلمان العودة {n} إن. وأضاف سلمان أن",
-            ("سلمان العودة", "PERS"),
-            ("سلمان", "LOC"),
-        )
-    alone = linked_article(make_article, "زار سلمان المدينة.", ("سلمان", "LOC"))
-    resolve_archive()
+    alone = _short_name_alone_after(
+        make_article,
+        "قال سلمان العودة {n} إن. وأضاف سلمان أن",
+        "سلمان العودة",
+        "سلمان",
+        "LOC",
+        "زار سلمان المدينة.",
+    )
     assert entity("سلمان العودة", "PERS").article_count == 3
     assert all(m.entity != entity("سلمان العودة", "PERS") for m in alone.mentions.all())
 

@@ -392,29 +392,29 @@ WIDER_THAN_A_COUNTRY = frozenset(
 
 # Heads that with the article and one country's adjective name that country's body: its army,
 # air force and parliament (الجيش الإسرائيلي، سلاح الجو العراقي، البرلمان الإيراني), an actor
-# of the news, unlike a description (الحكومة العراقية، الشركة الأمريكية). Normalised as
-# norm_word.
-NATIONAL_BODY_HEADS = frozenset(["الجيش", "البرلمان"])
-AIR_FORCE = frozenset(["سلاح"])  # before الجو
+# of the news, unlike a description (الحكومة العراقية، الشركة الأمريكية). Words normalised as
+# norm_word; a proclitic may stand on the first.
+NATIONAL_BODY_HEADS = (("الجيش",), ("البرلمان",), ("سلاح", "الجو"))
 
 
 def _national_body(toks: Sequence[Token], i: int, tagged: Sequence[bool], tagger, names) -> int:
     """The number of words of such a head and a country's adjective at toks[i], untagged
     (والجيش السوري، للجيش اليمني; سلاح الجو الإسرائيلي), or 0."""
-    k = i + 1
-    head = strip_variants(norm_word(toks[i].text)) if toks[i].is_word else ()
-    if NATIONAL_BODY_HEADS.isdisjoint(head):
-        if AIR_FORCE.isdisjoint(head) or k >= len(toks) or norm_word(toks[k].text) != "الجو":
-            return 0
-        k += 1  # سلاح الجو: the air force
-    if (
-        k < len(toks)
-        and not any(tagged[i : k + 1])
-        and toks[k].is_word
-        and norm_word(toks[k].text).startswith("ال")
-        and is_nationality(toks[k], tagger, names)
-    ):
-        return k + 1 - i
+    if not toks[i].is_word:
+        return 0
+    first = strip_variants(norm_word(toks[i].text))
+    for head in NATIONAL_BODY_HEADS:
+        k = i + len(head)  # the adjective
+        if (
+            head[0] in first
+            and k < len(toks)
+            and all(norm_word(toks[i + m].text) == head[m] for m in range(1, len(head)))
+            and not any(tagged[i : k + 1])
+            and toks[k].is_word
+            and norm_word(toks[k].text).startswith("ال")
+            and is_nationality(toks[k], tagger, names)
+        ):
+            return k + 1 - i
     return 0
 
 
