@@ -88,6 +88,8 @@ HEADS = _words(
     الاتحاد المجلس الجيش جيش قوات سلاح البنك بنك المنتخب منتخب
     """
 )
+# Heads of events' names, which a proclitic may precede too (لدوري أبطال أفريقيا، بكأس العالم).
+EVENT_HEADS = _words("كاس دوري بطوله اولمبياد مونديال")
 NEVER = _words(
     """
     الله اللهم الاله الرب الاسلام اسلام المسيحيه مسيحيه اليهوديه يهوديه البوذيه الهندوسيه
@@ -243,6 +245,8 @@ def _strip_proclitic(norm: str, whole: str = "") -> tuple[int, str]:
     analyses = clitic_analyses(norm)
     if len(analyses) == 1 or norm in HEADS or is_known_name(norm) or is_given_name(norm):
         return 0, norm
+    if norm in EVENT_HEADS:
+        return 0, norm
     if whole and (entity_key(whole) in place_keys() or entity_key(whole) in _known_spellings()):
         return 0, norm
     # A place's name as a first word: the rest of a longer name must be its adjectives
@@ -252,6 +256,7 @@ def _strip_proclitic(norm: str, whole: str = "") -> tuple[int, str]:
         key = entity_key(form)
         if (
             form in HEADS
+            or (whole and form in EVENT_HEADS)
             or key in _known_spellings()
             or (place_ok and len(form) >= 4 and key in place_keys())
             # a place of three letters (وحمص), when the whole word is no ordinary word
@@ -402,8 +407,145 @@ def clean_spans(text: str, spans: Sequence) -> list:
                 key = titled_key(title, key)
             if key:
                 out.append(Span(start, end, kind, name, key))
-    out = _organisations_named_after_places(text, out, Span)
-    return _with_known_short_forms(text, _named_after(text, out, Span), Span)
+    out = _without_epithets(_organisations_named_after_places(text, out, Span), Span)
+    out = _with_known_short_forms(text, _named_after(text, out, Span), Span)
+    return _newspapers(text, out, Span)
+
+
+# Epithets of holy cities, outside the name as titles are outside a person's (مكة المكرمة،
+# مشهد المقدسة، النجف الأشرف، القدس الشريف → مكة، مشهد، النجف، القدس). Normalised.
+PLACE_EPITHETS = _words("المكرمه المقدسه الاشرف الشريف")
+
+
+def _without_epithets(spans: list, span_type) -> list:
+    """A place's span ending in an epithet after a known place's name ends before it."""
+    out = []
+    for span in spans:
+        words = span.text.split()
+        if (
+            span.kind == "LOC"
+            and len(words) == 2
+            and normalize_letters(words[1]) in PLACE_EPITHETS
+            and any(
+                entity_key(form) in place_keys()
+                for form, _ in clitic_analyses(normalize_letters(words[0]))
+            )
+        ):
+            name = words[0]  # a span starts with its first word
+            key = span.norm.split(" ")[0] if span.norm.count(" ") == 1 else entity_key(name)
+            out.append(span_type(span.start, span.start + len(name), "LOC", name, key))
+            continue
+        out.append(span)
+    return out
+
+
+# --- newspapers -------------------------------------------------------------------------------
+
+# Words that name a newspaper before its name (صحيفة "الوطن"، لصحيفة القبس، صحيفتا "عكاظ").
+PRESS_WORDS = _words("صحيفه جريده مجله يوميه صحيفتا صحيفتي جريدتا جريدتي")
+QUOTES = '«»"“”'
+_QUOTE_RE = regex.compile(r"[«»\"“”]")
+_PRESS_RE = regex.compile(r"(?<!\p{L})\p{L}{0,2}(?:صحيف|جريد|مجل|يومي)(?:ة|ه|تا|تي)(?!\p{L})")
+_LETTERS_RE = regex.compile(r"\p{L}+")
+# The newspaper's nationality after its name, in the feminine or the dual (السعودية، اللندنية،
+# السعوديتان).
+_DUAL_RE = regex.compile("(?:تان|تين)$")
+
+
+@cache
+def newspaper_names() -> dict[tuple[str, ...], str]:
+    """Newspapers named like a place or an ordinary word (الرياض، المدينة، الوطن، اليوم): the
+    table's organisations whose name begins with صحيفة, as normalised words of the name after
+    it → the key of its mentions (the name with صحيفة, which keeps a newspaper and the city
+    named like it apart inside an article)."""
+    out = {}
+    for entity in known_entities():
+        if entity.kind == "ORG" and entity.name.startswith("صحيفة "):
+            key = entity_key(entity.name)
+            for spelling in entity.spellings:
+                words = tuple(normalize_letters(spelling).split()[1:])
+                out[words] = key
+    return out
+
+
+def _press_word(word: str) -> bool:
+    return any(form in PRESS_WORDS for form, _ in clitic_analyses(normalize_letters(word)))
+
+
+def _adjective_of_a_paper(word: str) -> bool:
+    """السعودية, اللندنية, السعوديتان: a place's adjective, as a newspaper's nationality."""
+    norm = normalize_letters(word)
+    if _DUAL_RE.search(norm):
+        norm = norm[:-3] + "ه"
+    return norm.startswith(ARTICLE) and is_nisba_of_place(norm)
+
+
+def _newspapers(text: str, spans: list, span_type) -> list:
+    """A newspaper named as a source is an organisation, not the place or word its name is
+    (لـ«الرياض»، صحيفة "الوطن" السورية، نقلا عن "الشرق الأوسط"، صحيفتا "عكاظ" و"الرياض"
+    السعوديتان): a name of ``newspaper_names`` in quotes after a press word, after ل, after نقلا
+    عن, after a dateline (بغداد: «الشرق الأوسط») or before the newspaper's nationality, or
+    right after a press word without quotes (جريدة الرياض); any short name in quotes right
+    after a press word (صحيفة "ماركا"). The nationality after it is no place (the span on
+    السعودية goes)."""
+    has_quote = _QUOTE_RE.search(text) is not None
+    if not has_quote and _PRESS_RE.search(text) is None:
+        return spans
+    papers = newspaper_names()
+    found: list[tuple[int, int, str, tuple[int, int] | None]] = []
+    if has_quote:
+        marks = [m.start() for m in _QUOTE_RE.finditer(text)]
+        for i, j in zip(marks, marks[1:], strict=False):
+            inner = text[i + 1 : j]
+            words = _LETTERS_RE.findall(inner)
+            if not words or len(words) > 4 or len(inner) > 40 or "\n" in inner:
+                continue
+            name = tuple(normalize_letters(w) for w in words)
+            before = text[max(0, i - 30) : i].replace("ـ", "").split()
+            after = _LETTERS_RE.match(
+                text, j + 1 + (len(text[j + 1 :]) - len(text[j + 1 :].lstrip()))
+            )
+            adjective = after is not None and _adjective_of_a_paper(after.group())
+            press = bool(before) and _press_word(before[-1])
+            cue = (
+                press
+                or adjective
+                # a dateline: بغداد: «الشرق الأوسط»، جدة - «عكاظ»
+                or bool(before)
+                and before[-1][-1] in ":-–"
+                or (bool(before) and normalize_letters(before[-1]) in ("ل", "لـ"))
+                or [normalize_letters(w) for w in before[-2:]] in (["نقلا", "عن"], ["نقلاً", "عن"])
+            )
+            if not cue or not (name in papers or press):
+                continue
+            start = i + 1 + (len(inner) - len(inner.lstrip()))
+            end = j - (len(inner) - len(inner.rstrip()))
+            key = papers.get(name) or entity_key(text[start:end])
+            found.append((start, end, key, after.span() if adjective and after else None))
+    for m in _PRESS_RE.finditer(text):
+        if not _press_word(m.group()):
+            continue
+        following = list(_LETTERS_RE.finditer(text, m.end(), min(len(text), m.end() + 60)))[:3]
+        for n in range(len(following), 0, -1):
+            words = following[:n]
+            gaps = [text[a.end() : b.start()] for a, b in zip([m, *words], words, strict=False)]
+            name = tuple(normalize_letters(w.group()) for w in words)
+            if name in papers and all(not g.strip() for g in gaps):
+                found.append((words[0].start(), words[-1].end(), papers[name], None))
+                break
+    if not found:
+        return spans
+    out = list(spans)
+    for start, end, key, adjective in found:
+        out = [s for s in out if s.end <= start or s.start >= end]
+        if adjective is not None:
+            out = [
+                s
+                for s in out
+                if s.kind != "LOC" or s.end <= adjective[0] or s.start >= adjective[1]
+            ]
+        out.append(span_type(start, end, "ORG", text[start:end], key))
+    return sorted(out, key=lambda s: s.start)
 
 
 # A currency that is also a club's short name (الريال: Real Madrid): where the recogniser marks

@@ -207,3 +207,16 @@ def test_appearances_and_article_counts_follow_the_mentions(demo, django_user_mo
     for article in Article.objects.all()[:5]:
         annotate_article(article, annotator=annotate)
     consistent()
+
+
+def test_a_newspaper_and_the_city_named_like_it_are_two_entities(make_article):
+    article = make_article(
+        title="أمطار على العاصمة",
+        body="هطلت أمطار غزيرة على الرياض أمس. وقال مدير الدفاع المدني لـ«الرياض» إن الفرق جاهزة.",
+    ).article
+    kinds = {
+        (m.entity.kind, m.entity.name)
+        for m in Mention.objects.filter(article=article).select_related("entity")
+        if "رياض" in m.entity.key
+    }
+    assert kinds == {("LOC", "الرياض"), ("ORG", "صحيفة الرياض")}

@@ -228,3 +228,73 @@ def test_a_country_between_an_organisation_s_head_and_an_adjective_is_an_organis
 )
 def test_a_day_comes_off_the_end_of_an_organisation_or_a_place(text, name, kind, expected):
     assert _clean(text, name, kind) == [(expected, kind)]
+
+
+def _spans(text: str, *marked: tuple[str, str]) -> list[tuple[str, str, str]]:
+    spans = []
+    for name, kind in marked:
+        start = text.index(name)
+        spans.append(Span(start, start + len(name), kind, name, entity_key(name)))
+    return [(s.text, s.kind, s.norm) for s in clean_spans(text, spans)]
+
+
+@pytest.mark.parametrize(
+    ("text", "marked", "paper"),
+    [
+        ("وقال مدير الشرطة لـ«الرياض» إن الحادث وقع أمس.", [("الرياض", "LOC")], "الرياض"),
+        ('نقلت صحيفة "الوطن" السورية عن مصدر عسكري.', [], "الوطن"),
+        ("وأوضح في تصريح لـ «المدينة» أن المشروع سينتهي.", [], "المدينة"),
+        ('نقلا عن "الشرق الأوسط" السعودية', [("الشرق الأوسط", "LOC")], "الشرق الأوسط"),
+        ("بغداد: « الشرق الأوسط » هددت الحكومة بالانسحاب.", [], "الشرق الأوسط"),
+        ("وكتب في جريدة الرياض مقالا عن الاقتصاد.", [("الرياض", "LOC")], "الرياض"),
+    ],
+)
+def test_a_newspaper_named_like_a_place_or_a_word_is_an_organisation(text, marked, paper):
+    assert (paper, "ORG", entity_key("صحيفة " + paper)) in _spans(text, *marked)
+    assert not [s for s in _spans(text, *marked) if s[1] == "LOC"]
+
+
+def test_two_newspapers_and_their_nationality():
+    text = 'وذكرت صحيفتا "عكاظ" و"الرياض" السعوديتان أن المحكمة أصدرت حكمها.'
+    spans = _spans(text, ("عكاظ", "ORG"), ("الرياض", "LOC"), ("السعوديتان", "LOC"))
+    assert [(name, kind) for name, kind, _ in spans] == [("عكاظ", "ORG"), ("الرياض", "ORG")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'وصل الوفد إلى "الرياض" أمس.',  # quoted, but no newspaper's cue
+        'وقال "إن الوضع في الرياض هادئ" ثم غادر.',
+        "وقال إنه عاد إلى الرياض أمس.",
+    ],
+)
+def test_a_place_in_quotes_without_a_press_cue_stays_a_place(text):
+    assert [s[:2] for s in _spans(text, ("الرياض", "LOC"))] == [("الرياض", "LOC")]
+
+
+def test_any_short_name_in_quotes_after_a_press_word_is_an_organisation():
+    text = 'وبحسب الموقع الإلكتروني لصحيفة "ماركا" المدريدية بيعت كل التذاكر.'
+    assert [s[:2] for s in _spans(text, ("ماركا", "PERS"))] == [("ماركا", "ORG")]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("مكة المكرمة", "مكة"), ("بمكة المكرمة", "مكة"), ("النجف الأشرف", "النجف")],
+)
+def test_a_holy_city_s_epithet_stays_outside_its_name(name, expected):
+    text = f"وصل الحجاج إلى {name} أمس."
+    assert _clean(text, name, "LOC") == [(expected, "LOC")]
+
+
+def test_an_epithet_that_is_part_of_a_name_stays():
+    text = "صلى المصلون في الحرم الشريف أمس."
+    assert _clean(text, "الحرم الشريف", "LOC") == [("الحرم الشريف", "LOC")]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("لدوري أبطال أفريقيا", "دوري أبطال أفريقيا"), ("بكأس العالم للأندية", "كأس العالم للأندية")],
+)
+def test_a_proclitic_comes_off_an_event_s_name(name, expected):
+    text = f"تأهل الفريق {name} بعد فوزه."
+    assert _clean(text, name, "MISC") == [(expected, "MISC")]
