@@ -443,7 +443,10 @@ def _without_epithets(spans: list, span_type) -> list:
 
 # Words that name a newspaper before its name (صحيفة "الوطن"، لصحيفة القبس، صحيفتا "عكاظ").
 PRESS_WORDS = _words("صحيفه جريده مجله يوميه صحيفتا صحيفتي جريدتا جريدتي")
-QUOTES = '«»"“”'
+# What a newspaper does as a source, before its quoted name (نقلت «سبق»، بحسب "الرياض").
+REPORTING = _words(
+    "نقلت ذكرت قالت افادت اوردت كشفت نشرت علمت اكدت اشارت اضافت انفردت رصدت بحسب حسب وفق وفقا"
+)
 _QUOTE_RE = regex.compile(r"[«»\"“”]")
 _PRESS_RE = regex.compile(r"(?<!\p{L})\p{L}{0,2}(?:صحيف|جريد|مجل|يومي)(?:ة|ه|تا|تي)(?!\p{L})")
 _LETTERS_RE = regex.compile(r"\p{L}+")
@@ -482,12 +485,12 @@ def _adjective_of_a_paper(word: str) -> bool:
 
 def _newspapers(text: str, spans: list, span_type) -> list:
     """A newspaper named as a source is an organisation, not the place or word its name is
-    (لـ«الرياض»، صحيفة "الوطن" السورية، نقلا عن "الشرق الأوسط"، صحيفتا "عكاظ" و"الرياض"
-    السعوديتان): a name of ``newspaper_names`` in quotes after a press word, after ل, after نقلا
-    عن, after a dateline (بغداد: «الشرق الأوسط») or before the newspaper's nationality, or
-    right after a press word without quotes (جريدة الرياض); any short name in quotes right
-    after a press word (صحيفة "ماركا"). The nationality after it is no place (the span on
-    السعودية goes)."""
+    (لـ«الرياض»، صحيفة "الوطن" السورية، نقلا عن "الشرق الأوسط"، نقلت «سبق»، صحيفتا "عكاظ"
+    و"الرياض" السعوديتان). A name of ``newspaper_names`` is one in quotes after a press word,
+    ل, نقلا عن, a verb of reporting or a dateline (بغداد: «الشرق الأوسط»), or before the paper's
+    nationality, and right after a press word without quotes (جريدة الرياض); any short name in
+    quotes right after a press word is one (صحيفة "ماركا"). The nationality after it is no
+    place (the span on السعودية goes)."""
     has_quote = _QUOTE_RE.search(text) is not None
     if not has_quote and _PRESS_RE.search(text) is None:
         return spans
@@ -514,6 +517,12 @@ def _newspapers(text: str, spans: list, span_type) -> list:
                 or bool(before)
                 and before[-1][-1] in ":-–"
                 or (bool(before) and normalize_letters(before[-1]) in ("ل", "لـ"))
+                or (
+                    bool(before)
+                    and any(
+                        f in REPORTING for f, _ in clitic_analyses(normalize_letters(before[-1]))
+                    )
+                )
                 or [normalize_letters(w) for w in before[-2:]] in (["نقلا", "عن"], ["نقلاً", "عن"])
             )
             if not cue or not (name in papers or press):

@@ -342,3 +342,16 @@ def test_no_surname_from_a_frequent_word_a_clitic_word_a_title_or_a_second_name(
     toks = tokenize("قال ترامب جمعة إن")
     one = [_Span(1, 2, "PERS", 0, toks[1].norm)]
     assert with_surnames(toks, one, tagger, names) == one
+
+
+def test_a_city_s_body_is_an_organisation_with_the_place_in_it():
+    text = "أعلنت شرطة دبي وأمانة منطقة الرياض أمس"
+    toks = tokenize(text)
+    words = [t.text for t in toks]
+    dubai = _Span(words.index("دبي"), words.index("دبي") + 1, "LOC", 0, "دبي")
+    riyadh = _Span(words.index("الرياض"), words.index("الرياض") + 1, "LOC", 0, "الرياض")
+    assert _orgs(text, [dubai, riyadh]) == ["شرطة دبي", "وأمانة منطقة الرياض"]
+    # not before a word that is no known place (بأمانة: "honestly")
+    text = "تحدث بأمانة بلاند عن الأمر"
+    toks = tokenize(text)
+    assert _orgs(text, [_Span(1, 2, "LOC", 0, toks[1].norm)]) == []

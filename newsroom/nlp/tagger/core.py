@@ -418,6 +418,32 @@ def _national_body(toks: Sequence[Token], i: int, tagged: Sequence[bool], tagger
     return 0
 
 
+# Heads of a city's or a region's own body before the place's name (أمانة جدة، شرطة دبي، بلدية
+# الخبر، أمانة منطقة الرياض), and the place words that may stand between them. Normalised as
+# norm_word, without the article; a proclitic may stand on the head.
+CITY_BODY_HEADS = frozenset({"امانة", "شرطة", "بلدية"})
+CITY_BODY_PLACE_WORDS = frozenset({"منطقة", "محافظة", "مدينة", "العاصمة"})
+
+
+def _city_body(toks: Sequence[Token], i: int, tagged: Sequence[bool], starts) -> int:
+    """The number of words of a city's body at toks[i]: such a head, untagged, then a known
+    place the tagger found (after منطقة or محافظة at most), or 0."""
+    if (
+        not toks[i].is_word
+        or tagged[i]
+        or CITY_BODY_HEADS.isdisjoint(strip_variants(norm_word(toks[i].text)))
+    ):
+        return 0
+    k = i + 1
+    if k < len(toks) and not tagged[k] and norm_word(toks[k].text) in CITY_BODY_PLACE_WORDS:
+        k += 1
+    m = starts.get(k)
+    if m is None or m.kind != "LOC" or m.j - m.i > 2:
+        return 0
+    place = " ".join(t.text for t in toks[m.i : m.j])
+    return m.j - i if entity_key(place) in place_keys() else 0
+
+
 def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> list[_Span]:
     """ORG spans of a head noun and the definite words after it (ال، لل، وال) where the tagger
     found nothing: a head with the article needs two definite words after it (الجمعية الوطنية
@@ -433,7 +459,9 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
     n = len(toks)
     i = 0
     while i < n:
-        if size := _national_body(toks, i, tagged, tagger, names):
+        if size := _national_body(toks, i, tagged, tagger, names) or _city_body(
+            toks, i, tagged, starts
+        ):
             strip, form = proclitic(toks[i], tagger, names)
             out.append(_Span(i, i + size, "ORG", strip, form))
             i += size
