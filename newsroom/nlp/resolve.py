@@ -11,8 +11,9 @@ shipped table of well-known names (``knowledge.known_entities``):
   matter in news; محمد بن سلمان and سلمان بن عبد العزيز stay two);
 * an organisation's descriptor heads come off (تنظيم داعش، جماعة الحوثي، حركة حماس، منظمة أوبك،
   وكالة أنباء سبوتنيك، صحيفة نيويورك تايمز → داعش، الحوثي، حماس، أوبك، سبوتنيك، نيويورك تايمز)
-  and so do the plural endings of its words (الحوثيون / الحوثيين →
-  الحوثي); a place's (مدينة جدة، محافظة جدة، دولة قطر → جدة، قطر);
+  and so do the plural endings of its words (الحوثيون / الحوثيين → الحوثي) and what a
+  company named by one word makes (تسلا للسيارات → تسلا); a place's (مدينة جدة، محافظة جدة،
+  دولة قطر → جدة، قطر);
 * the well-known names table maps every listed spelling to its entity (أمريكا / أميركا /
   الولايات المتحدة الأمريكية → الولايات المتحدة; المملكة العربية السعودية → السعودية).
 """
@@ -100,6 +101,13 @@ def structural_key(kind: str, key: str) -> str:
             words = _drop_article(words[1:])
         if _national_adjective_of_a_name(words):
             words = words[:-1]  # بنفيكا البرتغالي, حزب الله اللبناني
+        elif (
+            len(words) == 2
+            and words[1].startswith("لل")
+            and len(words[1]) > 4
+            and is_proper_org_word(words[0])
+        ):
+            words = words[:1]  # تسلا للسيارات: the company and what it makes
         words = [_org_word(w) for w in words]
         words = _drop_article(words)
     elif kind == "LOC" and len(words) >= 2 and words[0] in LOC_HEADS:
