@@ -884,21 +884,32 @@ def sentence_spans(
 
 
 def with_places_in_two_words(toks: Sequence[Token], spans: list[_Span]) -> list[_Span]:
-    """A person's name of two words that, written as one word, is a known place (بيونغ يانغ /
-    بيونغيانغ) is that place: the tagger reads two short foreign words as a person's name. Not
-    where a word is a known given name."""
-    out = []
-    for s in spans:
-        if s.kind == "PERS" and s.j - s.i == 2 and not s.strip:
-            a, b = toks[s.i], toks[s.i + 1]
-            if (
-                a.is_word
-                and b.is_word
-                and entity_key(a.text + b.text) in place_keys()
-                and not is_given_name(a.norm)
-            ):
-                s = s._replace(kind="LOC")
+    """Two words that, written as one word, are a known place (بيونغ يانغ / بيونغيانغ) are
+    that place wherever the tagger marked them and nothing around them, whatever it read them
+    as: two short foreign words read as a person's name, or as a proclitic and a place and
+    then a person (ب + يونغ، يانغ). Not where the first word is a known given name."""
+    out: list[_Span] = []
+    k = 0
+    while k < len(spans):
+        s = spans[k]
+        i = s.i
+        inside = [m for m in spans[k : k + 2] if m.i >= i and m.j <= i + 2]
+        if (
+            inside
+            and inside[0] is s
+            and s.j <= i + 2
+            and i + 1 < len(toks)
+            and toks[i].is_word
+            and toks[i + 1].is_word
+            and (s.j == i + 2 or len(inside) == 2)
+            and entity_key(toks[i].text + toks[i + 1].text) in place_keys()
+            and not is_given_name(toks[i].norm)
+        ):
+            out.append(_Span(i, i + 2, "LOC", 0, toks[i].norm))
+            k += len(inside)
+            continue
         out.append(s)
+        k += 1
     return out
 
 
