@@ -469,18 +469,30 @@ def _merge_cut_names(
     entities: Mapping[int, tuple[str, str, int]], protected: set[int], merges: dict[int, int]
 ) -> None:
     """A name whose page has a longer twin of one more word (مون جاي / مون جاي إن, هونغ /
-    هونغ كونغ) joins it when the text goes on with that word after most of its mentions
-    (CUT_MIN_SHARE): the recogniser cut the name there. Where the word after varies (كأس العالم
-    للأندية, دونالد ترامب إيفانكا: joined names), the short name is a name of its own."""
+    هونغ كونغ), or of another spelling of it (مون جيه / مون جاي إن), joins it when the text goes
+    on with that word after most of its mentions (CUT_MIN_SHARE): the recogniser cut the name
+    there. Where the word after varies (كأس العالم للأندية, دونالد ترامب إيفانكا: joined names),
+    the short name is a name of its own."""
     by_key = {(kind, key): pk for pk, (kind, key, _) in entities.items()}
+    by_skeleton: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
+    for pk, (kind, key, _) in entities.items():
+        if " " in key and kind in VARIANT_KINDS:
+            by_skeleton[kind, _skeletons(kind, key)].append((pk, key))
     longer: dict[int, dict[str, int]] = defaultdict(dict)  # short name → {next word: longer}
     for pk, (kind, key, _) in entities.items():
         if " " not in key or pk in merges:
             continue
         short, last = key.rsplit(" ", 1)
-        target = by_key.get((kind, short))
-        if target is not None and target not in merges and target not in protected:
-            longer[target][last] = pk
+        targets = [by_key.get((kind, short))]
+        if " " in short and kind in VARIANT_KINDS:
+            targets += [
+                other
+                for other, other_key in by_skeleton.get((kind, _skeletons(kind, short)), ())
+                if other_key != short and spelling_variants(short, other_key, kind == "PERS")
+            ]
+        for target in targets:
+            if target is not None and target not in merges and target not in protected:
+                longer[target][last] = pk
     if not longer:
         return
     mention, article = Mention._meta.db_table, Article._meta.db_table
@@ -608,6 +620,11 @@ def consonants(word: str) -> str:
     return word[0] + "".join(_letter(c) for c in word[1:] if c not in suggestions.WEAK)
 
 
+def _skeletons(kind: str, key: str) -> tuple[str, ...]:
+    """The consonant skeletons of a key's words, as spelling variants share them."""
+    return tuple(consonants(_syllable(w, kind == "PERS")) for w in suggestions.words(key))
+
+
 def _merge_spelling_variants(protected: set[int], summary: Summary) -> None:
     """Merge entities whose names are spellings of one transliterated name (module doc, 3)."""
     groups: dict[tuple, list[tuple[int, int, str]]] = defaultdict(list)
@@ -625,8 +642,7 @@ def _merge_spelling_variants(protected: set[int], summary: Summary) -> None:
             " " not in key and (kind != "PERS" or is_name_unit(key)) and not _foreign_word(key)
         ):
             continue
-        skeletons = tuple(consonants(_syllable(w, kind == "PERS")) for w in suggestions.words(key))
-        groups[kind, skeletons].append((count, pk, key))
+        groups[kind, _skeletons(kind, key)].append((count, pk, key))
     merges: dict[int, int] = {}
     for members in groups.values():
         if len(members) < 2:

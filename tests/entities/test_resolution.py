@@ -491,6 +491,24 @@ def test_a_name_cut_a_word_short_joins_the_name_the_text_goes_on_with(make_artic
     assert entity("كأس العالم للأندية", "MISC") != cup
 
 
+def test_a_name_cut_short_in_another_spelling_joins_the_longer_name(make_article):
+    full = linked_article(make_article, "استقبل الرئيس مون جاي إن الوفد.", ("مون جاي إن", "PERS"))
+    cut = [
+        linked_article(make_article, f"قال مون جيه إن بلاده مستعدة {n}.", ("مون جيه", "PERS"))
+        for n in range(3)
+    ]
+    # the same spelling, but the text goes on with other words: a name of its own
+    other = [
+        linked_article(make_article, f"وصل كيم جيه {after} أمس.", ("كيم جيه", "PERS"))
+        for after in ("الأب", "الابن", "الحفيد")
+    ]
+    resolve_archive()
+    survivor = full.mentions.get().entity
+    assert {a.mentions.get().entity for a in cut} == {survivor}
+    assert survivor.article_count == 4
+    assert {a.mentions.get().entity for a in other} != {survivor}
+
+
 @pytest.mark.parametrize(
     ("a", "b", "same"),
     [
