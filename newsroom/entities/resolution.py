@@ -495,20 +495,24 @@ def _merge_cut_names(
                 longer[target][last] = pk
     if not longer:
         return
-    mention, article = Mention._meta.db_table, Article._meta.db_table
+    mention, article, alias = (m._meta.db_table for m in (Mention, Article, Alias))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT m.entity_id, substring(CASE WHEN m.field = 'title' THEN a.title"
+            f"SELECT m.entity_id, al.text, substring(CASE WHEN m.field = 'title' THEN a.title"
             f' ELSE a.body END FROM m."end" + 1 FOR %s)'
-            f' FROM (SELECT entity_id, article_id, field, "end", row_number() OVER'
+            f' FROM (SELECT entity_id, article_id, alias_id, field, "end", row_number() OVER'
             f" (PARTITION BY entity_id ORDER BY id) AS n FROM {mention}"
             f" WHERE entity_id = ANY(%s)) m"
-            f" JOIN {article} a ON a.id = m.article_id WHERE m.n <= %s",
+            f" JOIN {article} a ON a.id = m.article_id JOIN {alias} al ON al.id = m.alias_id"
+            f" WHERE m.n <= %s",
             [_FOLLOW_CHARS, list(longer), CUT_SAMPLE],
         )
         rows = cursor.fetchall()
+    words = {pk: entities[pk][1].count(" ") + 1 for pk in longer}
     following: dict[int, Counter[str]] = defaultdict(Counter)
-    for pk, after in rows:
+    for pk, text, after in rows:
+        if len(text.split()) < words[pk]:
+            continue  # a short name that stands for it (مون): what follows says nothing
         match = _NEXT_WORD_RE.match(after or "")
         following[pk][nlp.normalize_letters(match.group(1)) if match else ""] += 1
     for pk, options in longer.items():
