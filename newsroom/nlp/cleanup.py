@@ -75,6 +75,7 @@ END_TITLES = _words(
 )
 # Words that join the next word into a name (آل الشيخ is a family, not a title).
 NAME_PARTICLES = _words("ال بن ابن بنت ابو ام عبد")
+PATRONYMIC_WORDS = _words("بن ابن بنت")
 # "Staff", after a military rank (العميد الركن، اللواء ركن): a title, but in ركن الدين.
 STAFF = _words("ركن الركن")
 # Two-word titles whose words are not titles one by one.
@@ -331,14 +332,20 @@ def _juxtaposed(toks: Sequence[Token]) -> list[tuple[int, int, str]] | None:
 def _split_coordination(toks: Sequence[Token], kind: str = "") -> list[tuple[int, int]]:
     """Token ranges of the names joined by و inside one span (one range when there is none):
     before a known or given name, and in an organisation's span before the head noun of a
-    second one (المنظمة الدولية والاتحاد الأفريقي; not حزب العدالة والتنمية)."""
+    second one (المنظمة الدولية والاتحاد الأفريقي، سابك والبنك الأهلي; not حزب العدالة
+    والتنمية)."""
     parts, start = [], 0
     for k in range(1, len(toks)):
         norm = toks[k].norm
         if len(norm) < 4 or norm[0] != "و" or is_known_name(norm) or is_given_name(norm):
             continue
         rest = norm[1:]
-        head = kind == "ORG" and k - start >= 2 and k + 1 < len(toks) and is_head_word(rest)
+        # a first name of two words or more, or of one that is no head nor ordinary word
+        # (سابك والبنك الأهلي التجاري)
+        first_name = k - start >= 2 or not (
+            is_head_word(toks[start].norm) or _is_ordinary(toks[start])
+        )
+        head = kind == "ORG" and first_name and k + 1 < len(toks) and is_head_word(rest)
         if head or is_known_name(rest) or is_given_name(rest) or _two_brands(toks, k, kind):
             parts.append((start, k))
             start = k
@@ -730,7 +737,13 @@ def _clean_piece(
             pair = (_bare(toks[i]), toks[i + 1].norm) if i + 1 < j else None
             if pair in TITLE_PHRASES:
                 i += 2
-            elif _bare(toks[i]) in TITLES:
+            elif _bare(toks[i]) in TITLES and not (
+                # a title word without the article right before بن is a given name (الأمير
+                # سلطان بن سلمان): no title stands right before بن
+                i + 1 < j
+                and toks[i + 1].norm in PATRONYMIC_WORDS
+                and not toks[i].norm.startswith(ARTICLE)
+            ):
                 title = _bare(toks[i])
                 i += 1
             elif _bare(toks[i]) in STAFF and i + 1 < j and toks[i + 1].norm != "الدين":

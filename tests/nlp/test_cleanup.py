@@ -33,6 +33,9 @@ def _clean(text: str, name: str, kind: str) -> list[tuple[str, str]]:
         ("قال الرئيس السوري بشار الأسد إن…", "الرئيس السوري بشار الأسد", "بشار الأسد"),
         ("قال آية الله علي خامنئي إن…", "آية الله علي خامنئي", "علي خامنئي"),
         ("أعلن أبو بكر البغدادي البيان.", "أبو بكر البغدادي", "أبو بكر البغدادي"),
+        # a title word that is a given name (سلطان) before بن stays
+        ("وأوضح الأمير سلطان بن سلمان أن…", "الأمير سلطان بن سلمان", "سلطان بن سلمان"),
+        ("قال السلطان قابوس بن سعيد إن…", "السلطان قابوس بن سعيد", "قابوس بن سعيد"),
     ],
 )
 def test_titles_and_roles_come_off_a_persons_name(text, name, expected):
@@ -299,3 +302,13 @@ def test_an_epithet_that_is_part_of_a_name_stays():
 def test_a_proclitic_comes_off_an_event_s_name(name, expected):
     text = f"تأهل الفريق {name} بعد فوزه."
     assert _clean(text, name, "MISC") == [(expected, "MISC")]
+
+
+def test_a_one_word_organisation_before_a_second_one_s_head_is_split():
+    text = "شارك ممثلون عن سابك والبنك الأهلي التجاري."
+    assert _clean(text, "سابك والبنك الأهلي التجاري", "ORG") == [
+        ("سابك", "ORG"),
+        ("البنك الأهلي التجاري", "ORG"),
+    ]
+    text = "فاز مرشح حزب العدالة والتنمية."
+    assert _clean(text, "حزب العدالة والتنمية", "ORG") == [("حزب العدالة والتنمية", "ORG")]
