@@ -776,7 +776,12 @@ def _clean_piece(
                 break
             j -= 1
     else:
-        if j - i > 1 and toks[i].norm in DESCRIPTORS:
+        if (
+            j - i > 1
+            and toks[i].norm in DESCRIPTORS
+            # an institution named after a king or prince (مدينة الملك عبدالعزيز للعلوم والتقنية)
+            and not (kind == "ORG" and toks[i + 1].norm in NAMED_AFTER_TITLES)
+        ):
             i += 1
         # a day after an organisation's or place's name says when (منظمة العفو الدولية الخميس)
         while kind in ("ORG", "LOC") and j - i > 1 and toks[j - 1].norm in DAY_WORDS:

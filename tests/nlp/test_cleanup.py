@@ -312,3 +312,9 @@ def test_a_one_word_organisation_before_a_second_one_s_head_is_split():
     ]
     text = "فاز مرشح حزب العدالة والتنمية."
     assert _clean(text, "حزب العدالة والتنمية", "ORG") == [("حزب العدالة والتنمية", "ORG")]
+
+
+def test_an_institution_named_after_a_king_keeps_its_head():
+    text = "وأعلنت مدينة الملك عبدالعزيز للعلوم والتقنية إطلاق قمر."
+    name = "مدينة الملك عبدالعزيز للعلوم والتقنية"
+    assert _clean(text, name, "ORG") == [(name, "ORG")]

@@ -355,3 +355,10 @@ def test_a_city_s_body_is_an_organisation_with_the_place_in_it():
     text = "تحدث بأمانة بلاند عن الأمر"
     toks = tokenize(text)
     assert _orgs(text, [_Span(1, 2, "LOC", 0, toks[1].norm)]) == []
+
+
+def test_a_head_s_two_fields_joined_by_waw_are_one_name():
+    assert _orgs("أعلنت وزارة التربية والتعليم أن الدراسة ستبدأ") == ["وزارة التربية والتعليم"]
+    assert _orgs("قالت وزارة الشباب والرياضة إن الملعب جاهز") == ["وزارة الشباب والرياضة"]
+    # a second body is not a field (والجيش); a head with the article keeps its rule
+    assert _orgs("شارك ممثلو وزارة الدفاع والجيش في الاجتماع") == ["وزارة الدفاع"]

@@ -444,12 +444,25 @@ def _city_body(toks: Sequence[Token], i: int, tagged: Sequence[bool], starts) ->
     return m.j - i if entity_key(place) in place_keys() else 0
 
 
+def _two_fields(toks: Sequence[Token], i: int, j: int) -> bool:
+    """A head without the article and the two fields it names, joined by و (وزارة التربية
+    والتعليم، وزارة الشباب والرياضة، هيئة الغذاء والدواء): one name. Not where the second is a
+    head itself (وزارة الدفاع والجيش: two bodies) or a title (وزارة الخارجية والسفير)."""
+    return (
+        j == i + 3
+        and not any(v.startswith("ال") for v in strip_variants(norm_word(toks[i].text)))
+        and not _head(toks[j - 1])
+        and not is_head_word(toks[j - 1].norm[1:])
+        and toks[j - 1].norm[1:] not in TITLES
+    )
+
+
 def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> list[_Span]:
     """ORG spans of a head noun and the definite words after it (ال، لل، وال) where the tagger
     found nothing: a head with the article needs two definite words after it (الجمعية الوطنية
     الفرنسية; not الشركة الأمريكية), one without it one; a coordinated definite word (وال) may
-    not end the span. A tagged span over any of these words leaves them to the tagger (حركة
-    حماس، حزب الله اللبناني)."""
+    not end the span, but in a head's two fields (وزارة التربية والتعليم). A tagged span over
+    any of these words leaves them to the tagger (حركة حماس، حزب الله اللبناني)."""
     tagged = [False] * len(toks)
     starts = {m.i: m for m in model}
     for m in model:
@@ -494,7 +507,11 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
             else:
                 i = j  # the definite words run into a tagged name: left to the tagger
                 continue
-        while j > i + 1 and norm_word(toks[j - 1].text).startswith("وال"):
+        while (
+            j > i + 1
+            and norm_word(toks[j - 1].text).startswith("وال")
+            and not _two_fields(toks, i, j)
+        ):
             j -= 1
         # the head's readings with the article, the article off (المفوضية → مفوضية)
         variants = strip_variants(norm_word(toks[i].text))
