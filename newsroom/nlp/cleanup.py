@@ -414,9 +414,32 @@ def clean_spans(text: str, spans: Sequence) -> list:
                 key = titled_key(title, key)
             if key:
                 out.append(Span(start, end, kind, name, key))
+    out = _titled_from_before(text, out, Span)
     out = _without_epithets(_organisations_named_after_places(text, out, Span), Span)
     out = _with_known_short_forms(text, _named_after(text, out, Span), Span)
     return _newspapers(text, out, Span)
+
+
+_TITLE_BEFORE_RE = regex.compile(r"(\p{L}+)[ \t]+$")
+
+
+def _titled_from_before(text: str, spans: list, span_type) -> list:
+    """A given name alone whose title the recogniser left outside its span (الملك سلمان،
+    بالملك سلمان, marked سلمان) is keyed with its title, as when the span holds it: linking
+    then joins it to the article's full name or asks the archive whom the title means."""
+    out = []
+    for span in spans:
+        if span.kind == "PERS" and " " not in span.norm and is_given_name(span.norm):
+            before = _TITLE_BEFORE_RE.search(text, max(0, span.start - 30), span.start)
+            if before:
+                word = tokenize(before.group(1))
+                title = _bare(word[0]) if len(word) == 1 else ""
+                if title in TITLES:
+                    span = span_type(
+                        span.start, span.end, span.kind, span.text, titled_key(title, span.norm)
+                    )
+        out.append(span)
+    return out
 
 
 # Epithets of holy cities, outside the name as titles are outside a person's (مكة المكرمة،

@@ -318,3 +318,12 @@ def test_an_institution_named_after_a_king_keeps_its_head():
     text = "وأعلنت مدينة الملك عبدالعزيز للعلوم والتقنية إطلاق قمر."
     name = "مدينة الملك عبدالعزيز للعلوم والتقنية"
     assert _clean(text, name, "ORG") == [(name, "ORG")]
+
+
+@pytest.mark.parametrize("before", ["مع الملك", "بالملك"])
+def test_a_given_name_after_a_title_outside_its_span_is_keyed_with_the_title(before):
+    text = f"يجتمع الرئيس {before} سلمان في الرياض."
+    assert _spans(text, ("سلمان", "PERS")) == [("سلمان", "PERS", entity_key("الملك سلمان"))]
+    # without a title before it, a given name keeps its own key
+    text = "وقال سلمان إن الأمر انتهى."
+    assert _spans(text, ("سلمان", "PERS")) == [("سلمان", "PERS", entity_key("سلمان"))]
