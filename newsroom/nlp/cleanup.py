@@ -426,10 +426,16 @@ _TITLE_BEFORE_RE = regex.compile(r"(\p{L}+)[ \t]+$")
 def _titled_from_before(text: str, spans: list, span_type) -> list:
     """A given name alone whose title the recogniser left outside its span (الملك سلمان،
     بالملك سلمان, marked سلمان) is keyed with its title, as when the span holds it: linking
-    then joins it to the article's full name or asks the archive whom the title means."""
+    then joins it to the article's full name or asks the archive whom the title means. Not a
+    name with the article (الرئيس الأسد: a family name)."""
     out = []
     for span in spans:
-        if span.kind == "PERS" and " " not in span.norm and is_given_name(span.norm):
+        if (
+            span.kind == "PERS"
+            and " " not in span.norm
+            and not normalize_letters(span.text).startswith(ARTICLE)  # الرئيس الأسد: a surname
+            and is_given_name(span.norm)
+        ):
             before = _TITLE_BEFORE_RE.search(text, max(0, span.start - 30), span.start)
             if before:
                 word = tokenize(before.group(1))

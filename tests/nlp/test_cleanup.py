@@ -324,6 +324,8 @@ def test_an_institution_named_after_a_king_keeps_its_head():
 def test_a_given_name_after_a_title_outside_its_span_is_keyed_with_the_title(before):
     text = f"يجتمع الرئيس {before} سلمان في الرياض."
     assert _spans(text, ("سلمان", "PERS")) == [("سلمان", "PERS", entity_key("الملك سلمان"))]
-    # without a title before it, a given name keeps its own key
+    # without a title before it, a given name keeps its own key, and so does a family name
     text = "وقال سلمان إن الأمر انتهى."
     assert _spans(text, ("سلمان", "PERS")) == [("سلمان", "PERS", entity_key("سلمان"))]
+    text = "وقال الرئيس الأسد إن الحرب انتهت."
+    assert _spans(text, ("الأسد", "PERS")) == [("الأسد", "PERS", entity_key("الأسد"))]
