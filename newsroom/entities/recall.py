@@ -704,11 +704,9 @@ def _lexicon(
     return out
 
 
-# A one-word candidate is no ordinary word already (is_recallable_word, in _candidates).
-
-
 def _known_place(name: Name, candidate: _Candidate) -> bool:
-    """A place's name that GeoNames, CLDR or the table knows as a place (الرقة)."""
+    """A place's name that GeoNames, CLDR or the table knows as a place (الرقة); a one-word
+    candidate is no ordinary word already (``is_recallable_word``, in ``_candidates``)."""
     return candidate.kind == "LOC" and nlp.entity_key(" ".join(name)) in place_keys()
 
 

@@ -89,8 +89,6 @@ HEADS = _words(
     الاتحاد المجلس الجيش جيش قوات سلاح البنك بنك المنتخب منتخب
     """
 )
-# Heads of events' names, which a proclitic may precede too (لدوري أبطال أفريقيا، بكأس العالم).
-EVENT_HEADS = _words("كاس دوري بطوله اولمبياد مونديال")
 NEVER = _words(
     """
     الله اللهم الاله الرب الاسلام اسلام المسيحيه مسيحيه اليهوديه يهوديه البوذيه الهندوسيه
@@ -244,9 +242,13 @@ def _strip_proclitic(norm: str, whole: str = "") -> tuple[int, str]:
     ``whole``: the name the word begins, when it has more words; a name known as written keeps
     its first letter (بيونغ يانغ is a place, يونغ another)."""
     analyses = clitic_analyses(norm)
-    if len(analyses) == 1 or norm in HEADS or is_known_name(norm) or is_given_name(norm):
-        return 0, norm
-    if norm in EVENT_HEADS:
+    if (
+        len(analyses) == 1
+        or norm in HEADS
+        or norm in _event_heads()
+        or is_known_name(norm)
+        or is_given_name(norm)
+    ):
         return 0, norm
     if whole and (entity_key(whole) in place_keys() or entity_key(whole) in _known_spellings()):
         return 0, norm
@@ -257,7 +259,7 @@ def _strip_proclitic(norm: str, whole: str = "") -> tuple[int, str]:
         key = entity_key(form)
         if (
             form in HEADS
-            or (whole and form in EVENT_HEADS)
+            or (whole and form in _event_heads())
             or key in _known_spellings()
             or (place_ok and len(form) >= 4 and key in place_keys())
             # a place of three letters (وحمص), when the whole word is no ordinary word
@@ -272,6 +274,15 @@ def _strip_proclitic(norm: str, whole: str = "") -> tuple[int, str]:
         ):
             return n, form
     return 0, norm
+
+
+@cache
+def _event_heads() -> frozenset[str]:
+    """The recogniser's heads of events' names, which a proclitic may precede too (لدوري أبطال
+    أفريقيا، بكأس العالم), normalised."""
+    from .tagger.core import EVENT_HEADS  # the tagger's module imports this one
+
+    return frozenset(normalize_letters(head) for head in EVENT_HEADS)
 
 
 def _listed_start(form: str, whole: str) -> bool:
@@ -486,6 +497,7 @@ REPORTING = _words(
 _QUOTE_RE = regex.compile(r"[«»\"“”]")
 _PRESS_RE = regex.compile(r"(?<!\p{L})\p{L}{0,2}(?:صحيف|جريد|مجل|يومي)(?:ة|ه|تا|تي)(?!\p{L})")
 _LETTERS_RE = regex.compile(r"\p{L}+")
+_WORD_AFTER_QUOTE_RE = regex.compile(r"\s*(\p{L}+)")
 # The newspaper's nationality after its name, in the feminine or the dual (السعودية، اللندنية،
 # السعوديتان).
 _DUAL_RE = regex.compile("(?:تان|تين)$")
@@ -507,8 +519,9 @@ def newspaper_names() -> dict[tuple[str, ...], str]:
     return out
 
 
-def _press_word(word: str) -> bool:
-    return any(form in PRESS_WORDS for form, _ in clitic_analyses(normalize_letters(word)))
+def _reads_as(word: str, words: frozenset[str]) -> bool:
+    """Whether a word, or the word without a proclitic, is one of ``words`` (normalised)."""
+    return any(form in words for form, _ in clitic_analyses(normalize_letters(word)))
 
 
 def _adjective_of_a_paper(word: str) -> bool:
@@ -541,34 +554,28 @@ def _newspapers(text: str, spans: list, span_type) -> list:
                 continue
             name = tuple(normalize_letters(w) for w in words)
             before = text[max(0, i - 30) : i].replace("ـ", "").split()
-            after = _LETTERS_RE.match(
-                text, j + 1 + (len(text[j + 1 :]) - len(text[j + 1 :].lstrip()))
-            )
-            adjective = after is not None and _adjective_of_a_paper(after.group())
-            press = bool(before) and _press_word(before[-1])
+            last = before[-1] if before else ""
+            after = _WORD_AFTER_QUOTE_RE.match(text, j + 1)
+            adjective = after is not None and _adjective_of_a_paper(after.group(1))
+            press = bool(last) and _reads_as(last, PRESS_WORDS)
             cue = (
                 press
                 or adjective
                 # a dateline: بغداد: «الشرق الأوسط»، جدة - «عكاظ»
-                or bool(before)
-                and before[-1][-1] in ":-–"
-                or (bool(before) and normalize_letters(before[-1]) in ("ل", "لـ"))
-                or (
-                    bool(before)
-                    and any(
-                        f in REPORTING for f, _ in clitic_analyses(normalize_letters(before[-1]))
-                    )
-                )
-                or [normalize_letters(w) for w in before[-2:]] in (["نقلا", "عن"], ["نقلاً", "عن"])
+                or (bool(last) and last[-1] in ":-–")
+                or normalize_letters(last) == "ل"
+                or (bool(last) and _reads_as(last, REPORTING))
+                # نقلا عن (tanween folded away)
+                or [normalize_letters(w) for w in before[-2:]] == ["نقلا", "عن"]
             )
             if not cue or not (name in papers or press):
                 continue
             start = i + 1 + (len(inner) - len(inner.lstrip()))
             end = j - (len(inner) - len(inner.rstrip()))
             key = papers.get(name) or entity_key(text[start:end])
-            found.append((start, end, key, after.span() if adjective and after else None))
+            found.append((start, end, key, after.span(1) if adjective and after else None))
     for m in _PRESS_RE.finditer(text):
-        if not _press_word(m.group()):
+        if not _reads_as(m.group(), PRESS_WORDS):
             continue
         following = list(_LETTERS_RE.finditer(text, m.end(), min(len(text), m.end() + 60)))[:3]
         for n in range(len(following), 0, -1):

@@ -445,12 +445,12 @@ def _city_body(toks: Sequence[Token], i: int, tagged: Sequence[bool], starts) ->
 
 
 def _two_fields(toks: Sequence[Token], i: int, j: int) -> bool:
-    """A head without the article and the two fields it names, joined by و (وزارة التربية
-    والتعليم، وزارة الشباب والرياضة، هيئة الغذاء والدواء): one name. Not where the second is a
-    head itself (وزارة الدفاع والجيش: two bodies) or a title (وزارة الخارجية والسفير)."""
+    """A head (without the article: the caller checks) and the two fields it names, joined by
+    و (وزارة التربية والتعليم، وزارة الشباب والرياضة، هيئة الغذاء والدواء): one name. Not where
+    the second is a head itself (وزارة الدفاع والجيش: two bodies) or a title (وزارة الخارجية
+    والسفير)."""
     return (
         j == i + 3
-        and not any(v.startswith("ال") for v in strip_variants(norm_word(toks[i].text)))
         and not _head(toks[j - 1])
         and not is_head_word(toks[j - 1].norm[1:])
         and toks[j - 1].norm[1:] not in TITLES
@@ -507,15 +507,15 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
             else:
                 i = j  # the definite words run into a tagged name: left to the tagger
                 continue
-        while (
-            j > i + 1
-            and norm_word(toks[j - 1].text).startswith("وال")
-            and not _two_fields(toks, i, j)
-        ):
-            j -= 1
         # the head's readings with the article, the article off (المفوضية → مفوضية)
         variants = strip_variants(norm_word(toks[i].text))
         definite = {v[2:] for v in variants if v.startswith("ال")}
+        while (
+            j > i + 1
+            and norm_word(toks[j - 1].text).startswith("وال")
+            and (bool(definite) or not _two_fields(toks, i, j))
+        ):
+            j -= 1
         two_words = not TWO_WORD_HEADS.isdisjoint(variants)
         if (
             two_words
@@ -910,20 +910,22 @@ def with_places_in_two_words(toks: Sequence[Token], spans: list[_Span]) -> list[
     while k < len(spans):
         s = spans[k]
         i = s.i
-        inside = [m for m in spans[k : k + 2] if m.i >= i and m.j <= i + 2]
+        # the spans that cover exactly toks[i] and toks[i + 1]: one, or one on each
+        if s.j == i + 2:
+            covered = 1
+        elif s.j == i + 1 and k + 1 < len(spans) and spans[k + 1].j == i + 2:
+            covered = 2
+        else:
+            covered = 0
         if (
-            inside
-            and inside[0] is s
-            and s.j <= i + 2
-            and i + 1 < len(toks)
+            covered
             and toks[i].is_word
             and toks[i + 1].is_word
-            and (s.j == i + 2 or len(inside) == 2)
             and entity_key(toks[i].text + toks[i + 1].text) in place_keys()
             and not is_given_name(toks[i].norm)
         ):
             out.append(_Span(i, i + 2, "LOC", 0, toks[i].norm))
-            k += len(inside)
+            k += covered
             continue
         out.append(s)
         k += 1
