@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_seed_article_is_annotated_by_the_trained_recogniser(demo):
     seed = next(r.article for r in demo if r.label == "article-00.txt")
-    assert nlp.ANNOTATOR_VERSION == "bilstm-crf-4.4"
+    assert nlp.ANNOTATOR_VERSION == "bilstm-crf-4.5"
     assert seed.annotator_version == nlp.ANNOTATOR_VERSION
     mentions = Mention.objects.filter(article=seed).select_related("entity")
     found = {(m.entity.kind, m.entity.key) for m in mentions}

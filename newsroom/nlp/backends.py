@@ -105,7 +105,7 @@ def gazetteer_core(text: str) -> Iterable[Found]:
 
 
 # The built-in recogniser: the trained tagger (bump the version whenever its output may change).
-BUILTIN: Backend = CoreBackend("builtin", "bilstm-crf-4.4", tagger_core, tagger_core_many)
+BUILTIN: Backend = CoreBackend("builtin", "bilstm-crf-4.5", tagger_core, tagger_core_many)
 GAZETTEER: Backend = CoreBackend("gazetteer", "gazetteer-2", gazetteer_core)
 
 

@@ -351,6 +351,8 @@ def _split_coordination(toks: Sequence[Token], kind: str = "") -> list[tuple[int
         if len(norm) < 4 or norm[0] != "و" or is_known_name(norm) or is_given_name(norm):
             continue
         rest = norm[1:]
+        if kind == "ORG" and toks[k - 1].norm.startswith("لل") and rest.startswith(ARTICLE):
+            continue  # a body's two fields (مؤسسة قطر للتربية والعلوم: العلوم is also a place)
         # a first name of two words or more, or of one that is no head nor ordinary word
         # (سابك والبنك الأهلي التجاري)
         first_name = k - start >= 2 or not (

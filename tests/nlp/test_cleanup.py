@@ -65,7 +65,13 @@ def test_coordinated_organisations_are_split_before_a_head_noun():
     text = "رحبت المنظمة الدولية والاتحاد الأفريقي بالاتفاق."
     name = "المنظمة الدولية والاتحاد الأفريقي"
     assert _clean(text, name, "ORG") == [("المنظمة الدولية", "ORG"), ("الاتحاد الأفريقي", "ORG")]
-    for name in ("حزب العدالة والتنمية", "هيئة الأمر بالمعروف والنهي عن المنكر"):
+    for name in (
+        "حزب العدالة والتنمية",
+        "هيئة الأمر بالمعروف والنهي عن المنكر",
+        # a body's two fields after لل, though العلوم is also a place's name
+        "مؤسسة قطر للتربية والعلوم",
+        "منظمة الأمم المتحدة للتربية والعلوم والثقافة",
+    ):
         assert _clean(f"قال {name} إن…", name, "ORG") == [(name, "ORG")]
 
 

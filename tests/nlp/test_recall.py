@@ -357,6 +357,56 @@ def test_a_city_s_body_is_an_organisation_with_the_place_in_it():
     assert _orgs(text, [_Span(1, 2, "LOC", 0, toks[1].norm)]) == []
 
 
+def _with_places(text: str, places: list[str], orgs: list[str] = ()) -> list[str]:
+    """org_spans of text where the tagger marked ``places`` as LOC and ``orgs`` as ORG (each
+    given as its words, found at their first occurrence)."""
+    toks = tokenize(text)
+    words = [t.text for t in toks]
+    model = []
+    for kind, names in (("LOC", places), ("ORG", orgs)):
+        for name in names:
+            parts = name.split()
+            i = next(k for k in range(len(words)) if words[k : k + len(parts)] == parts)
+            model.append(_Span(i, i + len(parts), kind, 0, toks[i].norm))
+    return _orgs(text, sorted(model))
+
+
+def test_a_body_named_after_its_place_is_one_organisation():
+    # the tagger marked the place alone: the head, the place and the field make the name
+    assert _with_places("ارتفع مؤشر سوق الكويت للأوراق المالية أمس", ["الكويت"]) == [
+        "سوق الكويت للأوراق المالية"
+    ]
+    assert _with_places("وشهدت بورصة دبي للذهب والسلع ارتفاعا", ["دبي"]) == [
+        "بورصة دبي للذهب والسلع"
+    ]
+    assert _with_places("قال الرئيس التنفيذي لمصرف أبوظبي الإسلامي إن", ["أبوظبي"]) == [
+        "لمصرف أبوظبي الإسلامي"
+    ]
+    # common words between the head and the place
+    assert _with_places("وقعت هيئة متاحف قطر اتفاقية", ["قطر"]) == ["هيئة متاحف قطر"]
+    assert _with_places("أعلنت غرفة تجارة وصناعة دبي أمس", ["دبي"]) == ["غرفة تجارة وصناعة دبي"]
+    # the tagger's ORG of a head and a place takes the adjective it left out
+    assert _with_places("صافي أرباح بنك الكويت الوطني", [], ["بنك الكويت"]) == ["بنك الكويت الوطني"]
+
+
+def test_a_body_s_field_stops_before_the_verb_s_object_and_a_place_alone_is_left():
+    # a definite noun after the field is the verb's object
+    assert _with_places("وقدم مركز دبي للسلع المتعددة الدعم للقطاع", ["دبي"]) == [
+        "مركز دبي للسلع المتعددة"
+    ]
+    assert _with_places("تعد بورصة دبي للذهب والسلع المنصة الأولى", ["دبي"]) == [
+        "بورصة دبي للذهب والسلع"
+    ]
+    # a time word is no field; a head and a place alone are left to the tagger
+    assert _with_places("المتميزين في جامعة الكويت للعام الدراسي", ["الكويت"]) == []
+    assert _with_places("قال رئيس جامعة القاهرة إن", ["القاهرة"]) == []
+    # an adverb is no common word of a name; a verbal noun is no head
+    assert _with_places("وهي أعلى محكمة داخل مصر", ["مصر"]) == []
+    assert _with_places("تصاعد العنف خلال تنظيم مهرجان ريو", ["ريو"]) == []
+    # a listed organisation is a name of its own (الأمن is also a village's name)
+    assert _with_places("بعد اعتماد مجلس الأمن للنص", [], ["مجلس الأمن"]) == []
+
+
 def test_a_head_s_two_fields_joined_by_waw_are_one_name():
     assert _orgs("أعلنت وزارة التربية والتعليم أن الدراسة ستبدأ") == ["وزارة التربية والتعليم"]
     assert _orgs("قالت وزارة الشباب والرياضة إن الملعب جاهز") == ["وزارة الشباب والرياضة"]

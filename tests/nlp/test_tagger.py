@@ -178,7 +178,7 @@ def test_seed_spans_are_valid_and_find_the_known_entities(seed_text):
 
 
 def test_builtin_backend_is_the_tagger():
-    assert BUILTIN.version == "bilstm-crf-4.4"
+    assert BUILTIN.version == "bilstm-crf-4.5"
     assert BUILTIN.core is tagger_core
 
 

@@ -444,6 +444,191 @@ def _city_body(toks: Sequence[Token], i: int, tagged: Sequence[bool], starts) ->
     return m.j - i if entity_key(place) in place_keys() else 0
 
 
+# A body named after its place (بورصة دبي للذهب والسلع، سوق الكويت للأوراق المالية، مصرف أبوظبي
+# الإسلامي، هيئة متاحف قطر، شركة نفط البحرين، غرفة تجارة وصناعة دبي): a head without the
+# article, at most two common words, a known place, then an adjective of bodies and/or a field
+# with لل. The heads are ORG_HEAD_SPANS and these (normalised as norm_word); the adjectives are
+# the ones such names take, not a country's (مصرف قطر المركزي; not شركة قطر الأمريكية).
+PLACE_BODY_HEADS = frozenset({"مركز", "سوق"})  # with a field or an adjective only
+# Heads that are as often a verbal noun (تنظيم مهرجان ريو، حركة التجارة) are left out.
+_PLACE_BODY_ALL_HEADS = (ORG_HEAD_SPANS - {"تنظيم", "حركة", "تحالف"}) | PLACE_BODY_HEADS
+PLACE_BODY_ADJECTIVES = frozenset(
+    norm_word(w)
+    for w in (
+        *("الوطني", "الوطنية", "الدولي", "الدولية", "المركزي", "الإسلامي", "الإسلامية"),
+        *("الأهلي", "الأهلية", "التجاري", "التجارية", "العقاري", "المتحد", "الأول"),
+        *("العالمي", "العالمية"),
+    )
+)
+MAX_PLACE_BODY_MIDDLE = 2
+_PRONOUN_END_RE = regex.compile("(?:ها|هم|هما|نا|كم)$")
+
+
+def _bare_head(tok: Token, heads: frozenset[str]) -> bool:
+    """Whether a token is one of ``heads`` without the article (a proclitic may stand on it)."""
+    if not tok.is_word:
+        return False
+    w = norm_word(tok.text)
+    if any(w[k:].startswith(("ال", "لل")) for k in range(3)):
+        return False
+    return not heads.isdisjoint(strip_variants(w))
+
+
+def _place_body(toks: Sequence[Token], i: int, tagged: Sequence[bool], starts) -> int:
+    """The number of words of a body named after its place at toks[i] (see PLACE_BODY_HEADS),
+    or 0. The tagger may have marked the place alone, or the head and the place as one ORG
+    (بنك الكويت | الوطني); the adjective or the field after them it left out makes the name."""
+    n = len(toks)
+    if not _bare_head(toks[i], _PLACE_BODY_ALL_HEADS):
+        return 0
+    own = starts.get(i)
+    if own is not None:
+        # the tagger's ORG of the head and a known place, and nothing after it
+        if own.kind != "ORG" or own.j - own.i > 3 or own.j - own.i < 2:
+            return 0
+        if not _known_place(toks[own.i + 1 : own.j]) or _listed_org(toks[own.i : own.j]):
+            return 0  # مجلس الأمن is a name of its own, whatever place الأمن may be
+        k, middle = own.j, 0
+    else:
+        if tagged[i]:
+            return 0
+        k = i + 1
+        common_head = _bare_head(toks[i], PLACE_BODY_HEADS)
+        while (
+            not common_head
+            and k < n
+            and k - i - 1 < MAX_PLACE_BODY_MIDDLE
+            and not tagged[k]
+            and toks[k].is_word
+            and _middle_word(toks[k], first=k == i + 1)
+        ):
+            k += 1
+        middle = k - i - 1
+        m = starts.get(k)
+        if m is not None and m.kind == "ORG" and not middle and not m.strip:
+            # the tagger's ORG of the place and the field, without the head (مؤسسة | قطر
+            # للتربية والعلوم)
+            fielded = any(
+                m.i + p < m.j
+                and norm_word(toks[m.i + p].text).startswith("لل")
+                and _known_place(toks[m.i : m.i + p])
+                for p in (1, 2)
+            )
+            return m.j - i if fielded else 0
+        if m is None or m.kind != "LOC" or m.strip or m.j - m.i > 2:
+            return 0
+        if not _known_place(toks[m.i : m.j]):
+            return 0
+        k = m.j
+    end = k
+    while (
+        end < n
+        and end < k + 2
+        and not tagged[end]
+        and norm_word(toks[end].text) in PLACE_BODY_ADJECTIVES
+    ):
+        end += 1
+    if (
+        not middle
+        and end < n
+        and not tagged[end]
+        and toks[end].is_word
+        and norm_word(toks[end].text).startswith("لل")
+        and norm_word(toks[end].text) not in _ORG_STOP
+    ):
+        end = _field_end(toks, end, tagged, starts, limit=i + MAX_ORG_TOKENS)
+    if end == k and not middle:
+        return 0  # a head and a place alone: left to the tagger (جامعة القاهرة، حكومة كوبا)
+    return end - i
+
+
+# Adverbs of place that may stand between a head and a place without naming a body
+# (أعلى محكمة داخل مصر).
+_NOT_MIDDLE = frozenset(
+    {"داخل", "خارج", "قرب", "بجوار", "حول", "لدي", "عند", "تابعه", "تابع", "اداره"}
+)
+# Participles that follow a body's name to say what it does (مركز دبي للاقتصاد الإسلامي الرامية
+# إلى): they end the name, as _ORG_STOP's do.
+_FIELD_STOP = frozenset(
+    norm_word(w)
+    for w in ("الرامية", "الرامي", "الهادفة", "الهادف", "الواقعة", "الواقع", "التابعة", "التابع")
+)
+_NISBA_END_RE = regex.compile("(?:ي|ية|يين|يون)$")
+
+
+def _field_end(toks: Sequence[Token], k: int, tagged: Sequence[bool], starts, limit: int) -> int:
+    """The end of a body's field that starts with the لل word at toks[k]: its adjectives (the
+    nisba المالية، المدني; a participle المتعددة، المسال) or a second field with وال and its
+    nisba adjectives (للذهب والسلع، للتربية والعلوم), and no further: a definite noun after
+    them is the verb's object (وقدم مركز دبي للسلع المتعددة الدعم). The second field may be
+    a name of one word the tagger found on its own (للتربية و|العلوم)."""
+    end, second = k + 1, False
+    while end < len(toks) and end < limit and toks[end].is_word:
+        if tagged[end]:
+            m = starts.get(end)
+            alone = m is not None and m.j == end + 1 and end == k + 1
+            if not (alone and norm_word(toks[end].text).startswith("وال")):
+                break
+        w = norm_word(toks[end].text)
+        bare = w[1:] if w.startswith("وال") else w
+        if bare in _ORG_STOP or bare in _FIELD_STOP or is_head_word(bare):
+            break
+        if w.startswith("وال") and end == k + 1 and w[1:] not in TITLES:
+            second = True
+        elif not (
+            w.startswith("ال")
+            and len(w) > 3
+            and (_NISBA_END_RE.search(w) or (w.startswith("الم") and not second))
+        ):
+            break
+        end += 1
+    return end
+
+
+@cache
+def _listed_org_keys() -> frozenset[str]:
+    return frozenset(
+        entity_key(s) for e in known_entities() if e.kind == "ORG" for s in e.spellings
+    )
+
+
+def _listed_org(toks: Sequence[Token]) -> bool:
+    """Whether tokens (a proclitic on the first aside) are an organisation of the table."""
+    first = strip_variants(norm_word(toks[0].text))
+    rest = " ".join(t.text for t in toks[1:])
+    return any(entity_key(f"{f} {rest}") in _listed_org_keys() for f in first)
+
+
+def _known_place(toks: Sequence[Token]) -> bool:
+    """Whether tokens are a known place's name and not an ordinary word (الأمن is a village
+    somewhere: مجلس الأمن is no body named after it)."""
+    place = " ".join(t.text for t in toks)
+    return entity_key(place) in place_keys() and not (
+        len(toks) == 1 and is_ordinary_word(toks[0].norm)
+    )
+
+
+def _middle_word(tok: Token, first: bool) -> bool:
+    """A common word between a body's head and its place (متاحف، نفط، مطارات، تجارة وصناعة):
+    no article, no attached pronoun, no function word, title or name; و only on the second."""
+    w = tok.norm
+    if not first and w.startswith("و"):
+        w = w[1:]
+    return (
+        len(w) >= 3
+        and not w.startswith(("ال", "لل"))
+        and not (w[0] in "بلكف" and is_ordinary_word(w[1:]))  # a preposition: بمدينة
+        and not w.endswith(("يه", "ا"))  # an adjective (محكمة يونانية), an adverb (طلبا)
+        and not is_head_word(w)
+        and not _bare_head(tok, _PLACE_BODY_ALL_HEADS)  # مجلس إدارة مركز دبي: a board
+        and w not in STOP
+        and w not in _NOT_MIDDLE
+        and w not in TITLES
+        and not _PRONOUN_END_RE.search(w)
+        and is_ordinary_word(w)
+    )
+
+
 def _two_fields(toks: Sequence[Token], i: int, j: int) -> bool:
     """A head (without the article: the caller checks) and the two fields it names, joined by
     و (وزارة التربية والتعليم، وزارة الشباب والرياضة، هيئة الغذاء والدواء): one name. Not where
@@ -472,6 +657,15 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
     n = len(toks)
     i = 0
     while i < n:
+        if size := _place_body(toks, i, tagged, starts):
+            # the proclitic is whatever stands before the head (لبورصة دبي → بورصة)
+            w = norm_word(toks[i].text)
+            form = max(
+                (v for v in strip_variants(w) if v in ORG_HEAD_SPANS | PLACE_BODY_HEADS), key=len
+            )
+            out.append(_Span(i, i + size, "ORG", len(w) - len(form), form))
+            i += size
+            continue
         if size := _national_body(toks, i, tagged, tagger, names) or _city_body(
             toks, i, tagged, starts
         ):
