@@ -228,6 +228,28 @@ def _places_of_stem(stem: str) -> tuple[str, ...]:
     return (stem, stem + "ا", stem + "يا", stem + "ه", stem + "ان")
 
 
+# Heads of organisations' names that, with the article and alone, are the body the text spoke
+# of, not a name (أشاد بالمعهد، قالت الوزارة): ANERcorp tags every such word O. Not الاتحاد (a
+# club's name, the European Union's short one). Normalised.
+BODY_WORDS = _words(
+    """
+    وزاره هيئه جامعه شركه مجلس حزب حركه جماعه منظمه وكاله مؤسسه بنك مصرف جمعيه معهد لجنه
+    محكمه مفوضيه مديريه سلطه صندوق جبهه تحالف تنظيم رابطه نقابه غرفه بورصه مستشفي اكاديميه
+    كليه ديوان مرصد مكتب برلمان مركز
+    """
+)
+
+
+def _definite_head_alone(tok: Token) -> bool:
+    """A word that is such a head with the article, a proclitic allowed, and no known name."""
+    if is_known_name(tok.norm):
+        return False
+    return any(
+        form.startswith(ARTICLE) and form[2:] in BODY_WORDS and not is_known_name(form)
+        for form, _ in clitic_analyses(tok.norm)
+    )
+
+
 def _bare(tok: Token) -> str:
     """The token's normalised form without a proclitic و ف ب ل ك (وسمو → سمو, للرئيس → الرئيس)."""
     for form, n in clitic_analyses(tok.norm):
@@ -833,6 +855,8 @@ def _clean_piece(
         return None
     if _bare(toks[i]) in NEVER and kind == "MISC":
         return None  # الدولار الأمريكي, الريال السعودي
+    if kind == "ORG" and j - i == 1 and _definite_head_alone(toks[i]):
+        return None
     first = toks[i]
     whole = " ".join(t.norm for t in toks[i:j]) if j - i > 1 else ""
     strip, _ = _strip_proclitic(first.norm, whole) if strip_proclitic else (0, first.norm)

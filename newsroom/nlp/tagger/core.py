@@ -194,6 +194,15 @@ def proclitic(tok: Token, tagger: Tagger, names: Gazetteer) -> tuple[int, str]:
         ratio = FREQUENCY_RATIO if tok.norm[0] in "وف" else PREPOSITION_RATIO
         if rank * ratio < whole:
             return n, form
+        if (
+            tok.norm[0] == "و"
+            and not whole_in_vocab
+            and len(form) >= 4
+            and (norm_word(rest),) in tagger.gazetteer
+        ):
+            # a rare name after و that the news never wrote with it (وجيرالد); not after ب ل ك ف,
+            # which begin foreign names as often (لبرون جيمس، كاماتشو، بلايا ديل كارمن)
+            return n, form
     return 0, tok.norm
 
 
