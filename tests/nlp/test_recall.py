@@ -407,6 +407,27 @@ def test_a_body_s_field_stops_before_the_verb_s_object_and_a_place_alone_is_left
     assert _with_places("بعد اعتماد مجلس الأمن للنص", [], ["مجلس الأمن"]) == []
 
 
+def test_a_head_and_a_word_in_construct_before_the_definite_words_make_a_name():
+    assert _orgs("وقالت هيئة مكافحة الفساد إن التحقيق مستمر") == ["هيئة مكافحة الفساد"]
+    assert _orgs("وأكدت جمعية حماية المستهلك أن الأسعار ارتفعت") == ["جمعية حماية المستهلك"]
+    assert _orgs("وجاءت وزارة شئون البلديات في المرتبة الخامسة") == ["وزارة شئون البلديات"]
+    assert _orgs("من المسؤولين في هيئة تنظيم الاتصالات أمس") == ["هيئة تنظيم الاتصالات"]
+    # a verb, an adjective, a preposition or an adverb is no word of the name
+    assert _orgs("هذا مجلس يملك الرؤية") == []
+    assert _orgs("إن محكمة تمنع الحكومة من ذلك") == []
+    assert _orgs("قال حزب تحت التأسيس") == []
+    assert _orgs("اتهمت شركة بقطاع السيارات") == []
+    # a verbal noun is no head of its own (تنظيم حفل التخرج)
+    assert _orgs("بدأ تنظيم حفل التخرج") == []
+
+
+def test_a_head_with_the_article_or_a_body_s_two_fields_take_no_field_after_them():
+    text = "رعى وكيل وزارة الزراعة والثروة السمكية للثروة السمكية الحفل"
+    assert _orgs(text) == ["وزارة الزراعة والثروة السمكية"]
+    assert _orgs("وتقديم جائزة يومية من الوزارة للإجابة الفائزة") == []
+    assert _orgs("قالت الهيئة العامة للرياضة إن") == ["الهيئة العامة للرياضة"]
+
+
 def test_a_head_s_two_fields_joined_by_waw_are_one_name():
     assert _orgs("أعلنت وزارة التربية والتعليم أن الدراسة ستبدأ") == ["وزارة التربية والتعليم"]
     assert _orgs("قالت وزارة الشباب والرياضة إن الملعب جاهز") == ["وزارة الشباب والرياضة"]

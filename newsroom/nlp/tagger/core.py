@@ -344,6 +344,7 @@ _ORG_STOP = frozenset(
         "المقربة",
         "المقرب",
         "المختلفة",
+        *("المنعقد", "المنعقدة", "المتمثل", "المتمثلة"),
         "للفترة",
         "للعام",
         "للمرة",
@@ -555,6 +556,7 @@ def _place_body(toks: Sequence[Token], i: int, tagged: Sequence[bool], starts) -
 # (أعلى محكمة داخل مصر).
 _NOT_MIDDLE = frozenset(
     {"داخل", "خارج", "قرب", "بجوار", "حول", "لدي", "عند", "تابعه", "تابع", "اداره"}
+    | {"تحت", "فوق", "امام", "خلف", "بين", "ضمن", "مثل", "غير", "دون", "عبر", "نحو"}
 )
 # Participles that follow a body's name to say what it does (مركز دبي للاقتصاد الإسلامي الرامية
 # إلى): they end the name, as _ORG_STOP's do.
@@ -608,6 +610,18 @@ def _listed_org(toks: Sequence[Token]) -> bool:
     return any(entity_key(f"{f} {rest}") in _listed_org_keys() for f in first)
 
 
+def _preposition_first(tok: Token) -> bool:
+    """Whether a word reads as ب ل ك ف and a more frequent word (بقطاع، بمدينة; not بحوث)."""
+    w = tok.norm
+    if w[0] not in "بلكف" or len(w) < 4:
+        return False
+    tagger = default_tagger()
+    rest = tok.text[1:]
+    return is_ordinary_word(w[1:]) or (
+        _in_vocab(tagger, rest) and _rank(tagger, rest) < _rank(tagger, tok.text)
+    )
+
+
 def _known_place(toks: Sequence[Token]) -> bool:
     """Whether tokens are a known place's name and not an ordinary word (الأمن is a village
     somewhere: مجلس الأمن is no body named after it)."""
@@ -617,7 +631,7 @@ def _known_place(toks: Sequence[Token]) -> bool:
     )
 
 
-def _middle_word(tok: Token, first: bool) -> bool:
+def _middle_word(tok: Token, first: bool, adjective: bool = True) -> bool:
     """A common word between a body's head and its place (متاحف، نفط، مطارات، تجارة وصناعة):
     no article, no attached pronoun, no function word, title or name; و only on the second."""
     w = tok.norm
@@ -626,8 +640,11 @@ def _middle_word(tok: Token, first: bool) -> bool:
     return (
         len(w) >= 3
         and not w.startswith(("ال", "لل"))
-        and not (w[0] in "بلكف" and is_ordinary_word(w[1:]))  # a preposition: بمدينة
-        and not w.endswith(("يه", "ا"))  # an adjective (محكمة يونانية), an adverb (طلبا)
+        and not _preposition_first(tok)  # بمدينة، بقطاع
+        # an adjective (محكمة يونانية; not in construct: حماية), an adverb (طلبا)
+        and not (adjective and w.endswith("يه"))
+        and not w.endswith("ا")
+        and not (w[0] == "ي" or (w[0] == "ت" and len(w) <= 4))  # a verb: يملك، تمنع، تدير
         and not is_head_word(w)
         and not _bare_head(tok, _PLACE_BODY_ALL_HEADS)  # مجلس إدارة مركز دبي: a board
         and w not in STOP
@@ -636,6 +653,39 @@ def _middle_word(tok: Token, first: bool) -> bool:
         and not _PRONOUN_END_RE.search(w)
         and is_ordinary_word(w)
     )
+
+
+# Heads that take a verbal noun or a plural in construct before the definite words of their
+# name (هيئة تنظيم الاتصالات، جمعية حماية المستهلك، وزارة شؤون البلديات، محكمة جنايات القاهرة).
+# Not تنظيم، حركة، تحالف, themselves as often verbal nouns (تنظيم حفل التخرج), nor مكتب.
+_VERBAL_HEADS = frozenset({"تنظيم", "حركه", "تحالف"})  # as Token.norm spells them
+_CONSTRUCT_HEADS = ORG_HEAD_SPANS - {"تنظيم", "حركة", "تحالف", "مكتب", "بورصة", "سلطة"}
+
+
+def _construct_word(toks: Sequence[Token], i: int, tagged: Sequence[bool]) -> int:
+    """1 where a head without the article at toks[i] is followed by a common word in construct
+    and then a definite word (untagged, no head), else 0."""
+    k = i + 1
+    if (
+        k + 1 < len(toks)
+        and not tagged[k]
+        and not tagged[k + 1]
+        and toks[k].is_word
+        and toks[k + 1].is_word
+        and _bare_head(toks[i], _CONSTRUCT_HEADS)
+        and (
+            toks[k].norm in _VERBAL_HEADS
+            or (
+                _middle_word(toks[k], first=True, adjective=False)
+                and not toks[k].norm.endswith("ي")  # مستشفى مصري
+            )
+        )
+        and _definite(toks[k + 1].text)
+        and not norm_word(toks[k + 1].text).startswith(("لل", "وال"))
+        and not _head(toks[k + 1])
+    ):
+        return 1
+    return 0
 
 
 def _two_fields(toks: Sequence[Token], i: int, j: int) -> bool:
@@ -682,13 +732,36 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
             out.append(_Span(i, i + size, "ORG", strip, form))
             i += size
             continue
+        m = starts.get(i + 1)
+        if (
+            not tagged[i]
+            and m is not None
+            and m.kind == "ORG"
+            and m.form in _VERBAL_HEADS
+            and _bare_head(toks[i], _CONSTRUCT_HEADS)
+        ):
+            # هيئة | تنظيم الاتصالات: the tagger's name of a verbal noun is the body's field
+            strip, form = proclitic(toks[i], tagger, names)
+            out.append(_Span(i, m.j, "ORG", strip, form))
+            i = m.j
+            continue
         if tagged[i] or not _head(toks[i]):
             i += 1
             continue
         j = i + 1
+        construct = _construct_word(toks, i, tagged)
+        j += construct
+        coordinated = False
         while j < n and j - i < MAX_ORG_TOKENS and toks[j].is_word and not tagged[j]:
+            w = norm_word(toks[j].text)
             if not _definite(toks[j].text) or _head(toks[j]):
                 break
+            if w.startswith("لل") and (coordinated or j == i + 1):
+                # وكيل وزارة الزراعة والثروة السمكية للثروة السمكية: the field after a body's
+                # two fields is the office's; الوزارة للإجابة: a head with the article takes
+                # no field
+                break
+            coordinated = coordinated or w.startswith("وال")
             j += 1
         if j < n and tagged[j]:
             m = starts.get(j)
@@ -733,7 +806,7 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
             and norm_word(toks[i + 1].text) in WIDER_THAN_A_COUNTRY
             and bool(definite & BODY_HEADS)
         )
-        if j - i - 1 >= (2 if has_article and not wide else 1):
+        if j - i - 1 - construct >= (2 if has_article and not wide else 1):
             strip, form = proclitic(toks[i], tagger, names)
             out.append(_Span(i, j, "ORG", strip, form))
             i = j
