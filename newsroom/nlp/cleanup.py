@@ -80,7 +80,7 @@ PATRONYMIC_WORDS = _words("بن ابن بنت")
 STAFF = _words("ركن الركن")
 # Two-word titles whose words are not titles one by one.
 TITLE_PHRASES = {("ايه", "الله"), ("اية", "الله"), ("حجه", "الاسلام"), ("رئيس", "الوزراء")}
-DESCRIPTORS = _words("فريق نادي صحيفه جريده مدينه دوله")
+DESCRIPTORS = _words("فريق نادي صحيفه جريده مدينه دوله دول")
 # Heads that may follow a proclitic: لتنظيم داعش, بوزارة الصحة, لوكالة الأنباء.
 HEADS = _words(
     """

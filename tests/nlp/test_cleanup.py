@@ -56,6 +56,12 @@ def test_a_proclitic_comes_off_only_before_a_known_name(text, name, kind, expect
     assert _clean(text, name, kind) == [(expected, kind)]
 
 
+def test_countries_before_an_organisation_stay_outside_its_name():
+    text = "تشكل دول مجلس التعاون الخليجي حالة فريدة."
+    name = "دول مجلس التعاون الخليجي"
+    assert _clean(text, name, "ORG") == [("مجلس التعاون الخليجي", "ORG")]
+
+
 def test_coordinated_names_are_split():
     text = "التقى كيري ولافروف في جنيف."
     assert _clean(text, "كيري ولافروف", "PERS") == [("كيري", "PERS"), ("لافروف", "PERS")]

@@ -417,8 +417,11 @@ def test_a_head_and_a_word_in_construct_before_the_definite_words_make_a_name():
     assert _orgs("إن محكمة تمنع الحكومة من ذلك") == []
     assert _orgs("قال حزب تحت التأسيس") == []
     assert _orgs("اتهمت شركة بقطاع السيارات") == []
-    # a verbal noun is no head of its own (تنظيم حفل التخرج)
+    # a verbal noun is no head of its own (تنظيم حفل التخرج), and with one definite word it
+    # is an activity (حركة التوظيف); with two it may name a movement
     assert _orgs("بدأ تنظيم حفل التخرج") == []
+    assert _orgs("إن وجود حركة التوظيف أو غيابها") == []
+    assert _orgs("وقالت حركة المقاومة الإسلامية إن") == ["حركة المقاومة الإسلامية"]
 
 
 def test_a_head_with_the_article_or_a_body_s_two_fields_take_no_field_after_them():

@@ -659,6 +659,7 @@ def _middle_word(tok: Token, first: bool, adjective: bool = True) -> bool:
 # name (هيئة تنظيم الاتصالات، جمعية حماية المستهلك، وزارة شؤون البلديات، محكمة جنايات القاهرة).
 # Not تنظيم، حركة، تحالف, themselves as often verbal nouns (تنظيم حفل التخرج), nor مكتب.
 _VERBAL_HEADS = frozenset({"تنظيم", "حركه", "تحالف"})  # as Token.norm spells them
+_VERBAL_HEAD_SPANS = frozenset({"تنظيم", "حركة", "تحالف"})  # as norm_word spells them
 _CONSTRUCT_HEADS = ORG_HEAD_SPANS - {"تنظيم", "حركة", "تحالف", "مكتب", "بورصة", "سلطة"}
 
 
@@ -801,12 +802,15 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
             i += 1  # مكتب الرئيس الأمريكي: a person's office; سطح المكتب والأجهزة: a desk
             continue
         has_article = two_words or bool(definite & ORG_HEAD_SPANS)
+        # a verbal noun and one definite word is an activity (حركة التوظيف، تنظيم الاستثمار);
+        # its names of one word (حركة حماس، تنظيم القاعدة) are the table's or the tagger's
+        verbal = not _VERBAL_HEAD_SPANS.isdisjoint(variants)
         wide = (
             j == i + 2
             and norm_word(toks[i + 1].text) in WIDER_THAN_A_COUNTRY
             and bool(definite & BODY_HEADS)
         )
-        if j - i - 1 - construct >= (2 if has_article and not wide else 1):
+        if j - i - 1 - construct >= (2 if (has_article or verbal) and not wide else 1):
             strip, form = proclitic(toks[i], tagger, names)
             out.append(_Span(i, j, "ORG", strip, form))
             i = j
