@@ -431,6 +431,19 @@ def test_a_head_with_the_article_or_a_body_s_two_fields_take_no_field_after_them
     assert _orgs("قالت الهيئة العامة للرياضة إن") == ["الهيئة العامة للرياضة"]
 
 
+def test_a_general_body_s_field_after_l_is_part_of_its_name():
+    text = "وأعلنت المفوضية العليا لشؤون اللاجئين أن العدد ارتفع"
+    assert _orgs(text) == ["المفوضية العليا لشؤون اللاجئين"]
+    text = "وقالت الرئاسة العامة لشؤون المسجد الحرام إن"
+    assert _with_places(text, ["المسجد الحرام"]) == ["الرئاسة العامة لشؤون المسجد الحرام"]
+    text = "وقالت الهيئة العامة لرعاية الشباب إن الملعب جاهز"
+    assert _with_places(text, [], ["الشباب"]) == ["الهيئة العامة لرعاية الشباب"]
+    # the body's work after its name is not (للبت في الشكاوى), nor a pronoun after ل
+    text = "أحالت اللجنة العليا لحماية المستهلك للبت في الشكاوى"
+    assert _orgs(text) == ["اللجنة العليا لحماية المستهلك"]
+    assert _orgs("وقالت اللجنة الوطنية لها إن") == ["اللجنة الوطنية"]
+
+
 def test_a_head_s_two_fields_joined_by_waw_are_one_name():
     assert _orgs("أعلنت وزارة التربية والتعليم أن الدراسة ستبدأ") == ["وزارة التربية والتعليم"]
     assert _orgs("قالت وزارة الشباب والرياضة إن الملعب جاهز") == ["وزارة الشباب والرياضة"]

@@ -689,6 +689,56 @@ def _construct_word(toks: Sequence[Token], i: int, tagged: Sequence[bool]) -> in
     return 0
 
 
+# A general body's name: a head with the article, an adjective of the kind, then ل and a verbal
+# noun in construct with definite words (الهيئة العامة لرعاية الشباب، المفوضية العليا لشؤون
+# اللاجئين، المؤسسة العامة لتحلية المياه المالحة، الرئاسة العامة لشؤون المسجد الحرام). The
+# heads are ORG_HEAD_SPANS and these; normalised as norm_word.
+GENERAL_BODY_HEADS = frozenset({"رئاسة", "ادارة", "مصلحة", "امانة"})
+GENERAL_BODY_ADJECTIVES = frozenset({"العامة", "العليا", "الوطنية", "الدائمة"})
+
+
+def _general_body(toks: Sequence[Token], i: int, tagged: Sequence[bool], starts) -> int:
+    """The number of words of such a name at toks[i], or 0. Definite names the tagger found
+    after the verbal noun are part of it (لرعاية | الشباب، لشؤون | المسجد الحرام)."""
+    n = len(toks)
+    if i + 3 >= n or tagged[i] or tagged[i + 1] or tagged[i + 2] or not toks[i + 2].is_word:
+        return 0
+    heads = ORG_HEAD_SPANS | GENERAL_BODY_HEADS
+    if not any(
+        v.startswith("ال") and v[2:] in heads for v in strip_variants(norm_word(toks[i].text))
+    ):
+        return 0
+    if norm_word(toks[i + 1].text) not in GENERAL_BODY_ADJECTIVES:
+        return 0
+    if toks[i].norm.endswith("الجمعيه") or _listed_org(toks[i : i + 2]):
+        return 0  # الجمعية العامة لإصدار القرارات: the assembly's purpose, not its name
+    field = toks[i + 2].norm
+    if not (
+        field.startswith("ل")
+        and not field.startswith("لل")
+        and len(field) >= 5
+        and (
+            field[1:] in ("شؤون", "شئون")
+            or field[1:] in _VERBAL_HEADS
+            or (is_ordinary_word(field[1:]) and not field.endswith("ا"))
+        )
+    ):
+        return 0
+    end = i + 3
+    while end < n and end - i < MAX_ORG_TOKENS + 1 and toks[end].is_word:
+        if tagged[end]:
+            m = starts.get(end)
+            if m is None or not all(_definite(t.text) for t in toks[m.i : m.j]):
+                break
+            end = m.j
+            continue
+        w = norm_word(toks[end].text)
+        if not _definite(toks[end].text) or _head(toks[end]) or w.startswith("لل"):
+            break  # اللجنة العليا لحماية المستهلك | للبت في الشكاوى: the office's work
+        end += 1
+    return end - i if end > i + 3 else 0
+
+
 def _two_fields(toks: Sequence[Token], i: int, j: int) -> bool:
     """A head (without the article: the caller checks) and the two fields it names, joined by
     و (وزارة التربية والتعليم، وزارة الشباب والرياضة، هيئة الغذاء والدواء): one name. Not where
@@ -717,6 +767,11 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
     n = len(toks)
     i = 0
     while i < n:
+        if size := _general_body(toks, i, tagged, starts):
+            strip, form = proclitic(toks[i], tagger, names)
+            out.append(_Span(i, i + size, "ORG", strip, form))
+            i += size
+            continue
         if size := _place_body(toks, i, tagged, starts):
             # the proclitic is whatever stands before the head (لبورصة دبي → بورصة)
             w = norm_word(toks[i].text)
