@@ -219,6 +219,14 @@ def test_a_rare_foreign_name_after_a_preposition_keeps_its_first_letter():
     assert any(s.text.startswith("لبرون") for s in annotate(text)), annotate(text)
 
 
+def test_a_proclitic_comes_off_the_head_of_a_city_s_body():
+    text = "وصرح مدير العلاقات العامة بأمانة محافظة جدة بأن الأعمال مستمرة"
+    spans = [s for s in annotate(text) if s.kind == "ORG"]
+    assert [(s.text, s.norm) for s in spans] == [
+        ("أمانة محافظة جدة", entity_key("أمانة محافظة جدة"))
+    ]
+
+
 def test_a_body_s_head_with_the_article_alone_is_no_name():
     text = "وأشاد الوزير بالمعهد والدور المؤمل منه."
     assert all("المعهد" not in s.text for s in annotate(text)), annotate(text)

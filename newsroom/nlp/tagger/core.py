@@ -739,6 +739,16 @@ def _general_body(toks: Sequence[Token], i: int, tagged: Sequence[bool], starts)
     return end - i if end > i + 3 else 0
 
 
+def _head_strip(tok: Token) -> tuple[int, str]:
+    """(characters to strip, form) of a token that is a head without the article after a
+    proclitic (بأمانة → أمانة، لبورصة → بورصة), as _Span wants them."""
+    heads = _PLACE_BODY_ALL_HEADS | CITY_BODY_HEADS
+    w = norm_word(tok.text)
+    bare = max((v for v in strip_variants(w) if v in heads), key=len, default=w)
+    n = len(w) - len(bare)
+    return n, tok.norm[n:]
+
+
 def _two_fields(toks: Sequence[Token], i: int, j: int) -> bool:
     """A head (without the article: the caller checks) and the two fields it names, joined by
     و (وزارة التربية والتعليم، وزارة الشباب والرياضة، هيئة الغذاء والدواء): one name. Not where
@@ -772,18 +782,12 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
             out.append(_Span(i, i + size, "ORG", strip, form))
             i += size
             continue
-        if size := _place_body(toks, i, tagged, starts):
-            # the proclitic is whatever stands before the head (لبورصة دبي → بورصة)
-            w = norm_word(toks[i].text)
-            form = max(
-                (v for v in strip_variants(w) if v in ORG_HEAD_SPANS | PLACE_BODY_HEADS), key=len
-            )
-            out.append(_Span(i, i + size, "ORG", len(w) - len(form), form))
+        if size := _place_body(toks, i, tagged, starts) or _city_body(toks, i, tagged, starts):
+            # the proclitic is whatever stands before the head (لبورصة دبي، بأمانة جدة)
+            out.append(_Span(i, i + size, "ORG", *_head_strip(toks[i])))
             i += size
             continue
-        if size := _national_body(toks, i, tagged, tagger, names) or _city_body(
-            toks, i, tagged, starts
-        ):
+        if size := _national_body(toks, i, tagged, tagger, names):
             strip, form = proclitic(toks[i], tagger, names)
             out.append(_Span(i, i + size, "ORG", strip, form))
             i += size
