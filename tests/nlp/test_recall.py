@@ -326,6 +326,24 @@ def test_a_given_name_takes_the_surname_the_tagger_left_after_it():
     ]
 
 
+def test_a_rare_family_name_with_the_article_no_table_knows_follows_a_given_name():
+    toks = tokenize("مخاطر المبالغة في أسعار النفط د. محمد العسومي يشوب الصناعة")
+    k = [t.text for t in toks].index("محمد")
+    one = [_Span(k, k + 1, "PERS", 0, toks[k].norm)]
+    assert with_surnames(toks, one, default_tagger(), core_names()) == [
+        _Span(k, k + 2, "PERS", 0, toks[k].norm)
+    ]
+    # not a common noun (مالك المطعم: the restaurant's owner), a plural or a feminine adjective
+    for text in (
+        "وقال مالك المطعم إن",
+        "ونشرت ريما الفيديوهات على حسابها",
+        "وتبنى حسين الأيدولوجية",
+    ):
+        toks = tokenize(text)
+        one = [_Span(1, 2, "PERS", 0, toks[1].norm)]
+        assert with_surnames(toks, one, default_tagger(), core_names()) == one, text
+
+
 def test_no_surname_from_a_frequent_word_a_clitic_word_a_title_or_a_second_name():
     tagger, names = default_tagger(), core_names()
     for text in (

@@ -1321,6 +1321,8 @@ SURNAME_RULE = True
 # The word after a lone given name is its surname only when it is rarer than this (rank in the
 # embedding vocabulary): صالح جمعة, but not محمد اليوم.
 SURNAME_MIN_RANK = 3000
+# A family name no name table knows (العسومي، المعجل) must be rarer still: المطعم is 10,861th.
+UNKNOWN_SURNAME_MIN_RANK = 30000
 
 
 def _surname_after(tok: Token, tagger: Tagger, names: Gazetteer) -> bool:
@@ -1336,7 +1338,19 @@ def _surname_after(tok: Token, tagger: Tagger, names: Gazetteer) -> bool:
         return False
     if _rank(tagger, text) < SURNAME_MIN_RANK or is_nationality(tok, tagger, names):
         return False
-    return is_surname(norm)
+    # a rare word with the article that is no ordinary word is a family name (محمد العسومي،
+    # ناصر البهدير): with the article it is no verb; the news' common words are more frequent
+    # (مالك المطعم، إكرام البنت), and plurals and feminine adjectives are no family names
+    # (ريما الفيديوهات، حسين الأيدولوجية، صالح التقليديين)
+    return is_surname(norm) or (
+        norm.startswith(ARTICLE)
+        and len(norm) >= 5
+        and _rank(tagger, text) >= UNKNOWN_SURNAME_MIN_RANK
+        and not norm.endswith(("ات", "يه", "ين", "ون"))
+        and not is_ordinary_word(norm)
+        and not is_ordinary_word(norm[2:])
+        and entity_key(norm) not in place_keys()
+    )
 
 
 def with_surnames(toks: Sequence[Token], spans: list[_Span], tagger, names) -> list[_Span]:
