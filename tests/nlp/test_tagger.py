@@ -227,6 +227,27 @@ def test_a_proclitic_comes_off_the_head_of_a_city_s_body():
     ]
 
 
+def test_a_name_written_after_sharika_is_a_company_throughout_the_article():
+    text = (
+        "دعت مجموعة قطر القابضة إلى شروط أفضل لصفقة اندماج شركة جلينكور مع إكستراتا. "
+        "لكن رئيس جلينكور يقلق. وكانت نسبة المبادلة 2.8 سهم من جلينكور."
+    )
+    kinds = {s.kind for s in annotate(text) if s.text == "جلينكور"}
+    assert kinds == {"ORG"}, annotate(text)
+    # a person's family name stays the person's (ميت رومني … شركة رومني)
+    text = "قال ميت رومني إن الوضع صعب. وأسس رومني شركة استثمار. وتملك شركة رومني حصة."
+    assert {s.kind for s in annotate(text) if s.text == "رومني"} <= {"PERS"}
+
+
+def test_a_country_s_airline_is_an_organisation():
+    spans = annotate("أطلقت الخطوط الجوية القطرية سباقا. وأعلنت الخطوط الكويتية رحلات.")
+    assert [(s.text, s.kind) for s in spans] == [
+        ("الخطوط الجوية القطرية", "ORG"),
+        ("الخطوط الكويتية", "ORG"),
+    ]
+    assert annotate("وتجاوز الخطوط الحمراء التي رسمها.") == []
+
+
 def test_a_body_s_head_with_the_article_alone_is_no_name():
     text = "وأشاد الوزير بالمعهد والدور المؤمل منه."
     assert all("المعهد" not in s.text for s in annotate(text)), annotate(text)

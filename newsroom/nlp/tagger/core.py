@@ -401,10 +401,22 @@ WIDER_THAN_A_COUNTRY = frozenset(
 
 
 # Heads that with the article and one country's adjective name that country's body: its army,
-# air force and parliament (الجيش الإسرائيلي، سلاح الجو العراقي، البرلمان الإيراني), an actor
+# air force, parliament and airline (الجيش الإسرائيلي، سلاح الجو العراقي، البرلمان الإيراني،
+# الخطوط الجوية القطرية), an actor
 # of the news, unlike a description (الحكومة العراقية، الشركة الأمريكية). Words normalised as
 # norm_word; a proclitic may stand on the first.
-NATIONAL_BODY_HEADS = (("الجيش",), ("البرلمان",), ("سلاح", "الجو"))
+NATIONAL_BODY_HEADS = (
+    ("الجيش",),
+    ("البرلمان",),
+    ("سلاح", "الجو"),
+    # a country's airline (الخطوط الجوية القطرية، الخطوط الكويتية)
+    ("الخطوط", "الجوية"),
+    ("الخطوط",),
+)
+
+
+# Words that read as a nisba and are none (التي; الجوية after الخطوط is the airline's "air").
+_NOT_NATIONAL = frozenset({"التي", "الجوية"}) | _ORG_STOP
 
 
 def _national_body(toks: Sequence[Token], i: int, tagged: Sequence[bool], tagger, names) -> int:
@@ -422,6 +434,7 @@ def _national_body(toks: Sequence[Token], i: int, tagged: Sequence[bool], tagger
             and not any(tagged[i : k + 1])
             and toks[k].is_word
             and norm_word(toks[k].text).startswith("ال")
+            and norm_word(toks[k].text) not in _NOT_NATIONAL
             and is_nationality(toks[k], tagger, names)
         ):
             return k + 1 - i
@@ -1496,6 +1509,8 @@ def document_spans(
         (kind, top), *rest = counts.most_common()
         if not rest or top > rest[0][1]:
             kinds[form] = kind
+    for form in _named_companies(found, names):
+        kinds[form] = "ORG"
     for form, kind in list(kinds.items()):
         if kind == "PERS" and (surname := _surname(form)) is not None:
             kinds.setdefault(surname, "PERS")
@@ -1507,6 +1522,34 @@ def document_spans(
     for toks, spans in found:
         spans = [s._replace(kind=kinds[f]) if (f := _form(toks, s)) in kinds else s for s in spans]
         out.append((toks, _propagated(toks, spans, kinds, by_first) if by_first else spans))
+    return out
+
+
+_COMPANY_WORDS = frozenset({"شركه", "لشركه", "بشركه", "وشركه", "شركتي", "شركتا"})
+
+
+def _named_companies(found, names: Gazetteer) -> set[tuple[str, ...]]:
+    """One-word names the article writes right after شركة (شركة جلينكور): companies wherever
+    the article names them, whatever kind the tagger gave them (جلينكور PERS, إكستراتا LOC);
+    not a listed name or a known place (شركة قطر للبترول names a company after the country)."""
+    surnames = {
+        (toks[s.j - 1].norm,)
+        for toks, spans in found
+        for s in spans
+        if s.kind == "PERS" and s.j - s.i > 1
+    }
+    out = set()
+    for toks, spans in found:
+        for s in spans:
+            if (
+                s.j == s.i + 1
+                and s.i > 0
+                and toks[s.i - 1].norm in _COMPANY_WORDS
+                and names.single.get(s.form) is None
+                and entity_key(s.form) not in place_keys()
+                and _form(toks, s) not in surnames  # ميت رومني … شركة رومني: the person's
+            ):
+                out.add(_form(toks, s))
     return out
 
 
