@@ -240,6 +240,25 @@ BODY_WORDS = _words(
 )
 
 
+# What حركة is the movement of when it is no movement's name: traffic, travel, trade (حركة النقل
+# الجوي، حركة الرحلات الجوية، حركة التجارة الخارجية). Normalised.
+ACTIVITIES = _words(
+    """
+    المرور السير النقل الملاحه الطيران الرحلات السفر التجاره البيع الشراء التداول التداولات
+    الاسواق الاسعار النزوح الهجره البناء الاعمار الاستيراد التصدير الاستثمار الاستثمارات التنقل
+    العبور الشحن البضائع الركاب المسافرين الحجوزات التوظيف الانفاق السياحه الزوار السفن
+    الاموال الاسهم الملاحه البورصه الاقتصاد
+    """
+)
+
+
+def _activity(head: Token, word: Token) -> bool:
+    """Whether حركة (with or without the article, a proclitic allowed) and the word after it
+    are an activity (حركة النقل الجوي), not a movement (حركة المقاومة الإسلامية)."""
+    heads = {form for form, _ in clitic_analyses(head.norm)}
+    return not heads.isdisjoint({"حركه", "الحركه"}) and word.norm in ACTIVITIES
+
+
 def _definite_head_alone(tok: Token) -> bool:
     """A word that is such a head with the article, a proclitic allowed, and no known name."""
     if is_known_name(tok.norm):
@@ -856,6 +875,8 @@ def _clean_piece(
     if _bare(toks[i]) in NEVER and kind == "MISC":
         return None  # الدولار الأمريكي, الريال السعودي
     if kind == "ORG" and j - i == 1 and _definite_head_alone(toks[i]):
+        return None
+    if kind == "ORG" and j - i > 1 and _activity(toks[i], toks[i + 1]):
         return None
     first = toks[i]
     whole = " ".join(t.norm for t in toks[i:j]) if j - i > 1 else ""

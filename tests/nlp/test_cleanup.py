@@ -62,6 +62,13 @@ def test_countries_before_an_organisation_stay_outside_its_name():
     assert _clean(text, name, "ORG") == [("مجلس التعاون الخليجي", "ORG")]
 
 
+def test_traffic_and_trade_are_no_movements():
+    for name in ("حركة النقل الجوي", "حركة الملاحة الجوية", "لحركة التجارة الخارجية"):
+        assert _clean(f"وتوقفت {name} أمس.", name, "ORG") == [], name
+    name = "حركة المقاومة الإسلامية"
+    assert _clean(f"وقالت {name} إن", name, "ORG") == [(name, "ORG")]
+
+
 def test_coordinated_names_are_split():
     text = "التقى كيري ولافروف في جنيف."
     assert _clean(text, "كيري ولافروف", "PERS") == [("كيري", "PERS"), ("لافروف", "PERS")]

@@ -462,6 +462,16 @@ def test_a_general_body_s_field_after_l_is_part_of_its_name():
     assert _orgs("وقالت اللجنة الوطنية لها إن") == ["اللجنة الوطنية"]
 
 
+def test_a_head_before_the_tagger_s_name_of_definite_words_is_part_of_it():
+    text = "قالت مؤسسة البترول الكويتية أمس إن سعر البرميل ارتفع"
+    assert _with_places(text, [], ["البترول"]) == ["مؤسسة البترول"]
+    # a listed body keeps its own name (ANERcorp: مفوضية O, الاتحاد الأوروبي ORG)
+    text = "وقالت مفوضية الاتحاد الأوروبي إن"
+    assert _with_places(text, [], ["الاتحاد الأوروبي"]) == []
+    # nor a name that only reads as definite (ألفابيت)
+    assert _with_places("أطلقت شركة ألفابيت خدمة", [], ["ألفابيت"]) == []
+
+
 def test_a_head_s_two_fields_joined_by_waw_are_one_name():
     assert _orgs("أعلنت وزارة التربية والتعليم أن الدراسة ستبدأ") == ["وزارة التربية والتعليم"]
     assert _orgs("قالت وزارة الشباب والرياضة إن الملعب جاهز") == ["وزارة الشباب والرياضة"]

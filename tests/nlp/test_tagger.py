@@ -239,6 +239,17 @@ def test_a_name_written_after_sharika_is_a_company_throughout_the_article():
     assert {s.kind for s in annotate(text) if s.text == "رومني"} <= {"PERS"}
 
 
+def test_a_body_named_inside_a_party_s_name_is_found_alone_in_the_article():
+    text = (
+        "في مؤتمر يعقده حزب الجبهة الوطنية الفرنسي. "
+        "وتسعى مارين لوبان زعيمة الجبهة الوطنية إلى الانتصار."
+    )
+    assert ("الجبهة الوطنية", "ORG") in [(s.text, s.kind) for s in annotate(text)]
+    # not the field of a ministry (الداخلية of وزارة الداخلية)
+    text = "وقالت وزارة الداخلية إن الشؤون الداخلية مستقرة. وأضافت الداخلية أن"
+    assert [s.text for s in annotate(text)] == ["وزارة الداخلية"]
+
+
 def test_a_country_s_airline_is_an_organisation():
     spans = annotate("أطلقت الخطوط الجوية القطرية سباقا. وأعلنت الخطوط الكويتية رحلات.")
     assert [(s.text, s.kind) for s in spans] == [

@@ -672,6 +672,8 @@ def _middle_word(tok: Token, first: bool, adjective: bool = True) -> bool:
 # name (هيئة تنظيم الاتصالات، جمعية حماية المستهلك، وزارة شؤون البلديات، محكمة جنايات القاهرة).
 # Not تنظيم، حركة، تحالف, themselves as often verbal nouns (تنظيم حفل التخرج), nor مكتب.
 _VERBAL_HEADS = frozenset({"تنظيم", "حركه", "تحالف"})  # as Token.norm spells them
+# Heads without the article as Token.norm spells them (وزاره، هيئه، حزب …).
+_BARE_HEAD_NORMS = frozenset(h.replace("ة", "ه") for h in ORG_HEAD_SPANS)
 _VERBAL_HEAD_SPANS = frozenset({"تنظيم", "حركة", "تحالف"})  # as norm_word spells them
 _CONSTRUCT_HEADS = ORG_HEAD_SPANS - {"تنظيم", "حركة", "تحالف", "مكتب", "بورصة", "سلطة"}
 
@@ -810,10 +812,19 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
             not tagged[i]
             and m is not None
             and m.kind == "ORG"
-            and m.form in _VERBAL_HEADS
+            and not m.strip
+            and (
+                m.form in _VERBAL_HEADS
+                or (
+                    all(t.text.startswith("ال") for t in toks[m.i : m.j])  # not ألفابيت
+                    # a listed body keeps its own name (مفوضية | الاتحاد الأوروبي)
+                    and not _listed_org(toks[m.i : m.j])
+                )
+            )
             and _bare_head(toks[i], _CONSTRUCT_HEADS)
         ):
-            # هيئة | تنظيم الاتصالات: the tagger's name of a verbal noun is the body's field
+            # هيئة | تنظيم الاتصالات، مؤسسة | البترول الكويتية: the tagger's name of a verbal
+            # noun or of definite words is the body's field
             strip, form = proclitic(toks[i], tagger, names)
             out.append(_Span(i, m.j, "ORG", strip, form))
             i = m.j
@@ -1514,6 +1525,8 @@ def document_spans(
     for form, kind in list(kinds.items()):
         if kind == "PERS" and (surname := _surname(form)) is not None:
             kinds.setdefault(surname, "PERS")
+        elif kind == "ORG" and (rest := _without_head(form)) is not None:
+            kinds.setdefault(rest, "ORG")
     by_first: dict[str, list[tuple[str, ...]]] = {}
     for form, kind in kinds.items():
         if _worth_propagating(form, kind, tagger, names):
@@ -1523,6 +1536,19 @@ def document_spans(
         spans = [s._replace(kind=kinds[f]) if (f := _form(toks, s)) in kinds else s for s in spans]
         out.append((toks, _propagated(toks, spans, kinds, by_first) if by_first else spans))
     return out
+
+
+def _without_head(form: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The name of a body inside an organisation's name after its head (حزب الجبهة الوطنية →
+    الجبهة الوطنية; مفوضية الاتحاد الأفريقي → الاتحاد الأفريقي), which the article may use
+    alone: definite words, two at least, the first a head itself (not الداخلية of وزارة
+    الداخلية, nor الرقابة الشرعية of هيئة الرقابة الشرعية)."""
+    if len(form) < 3 or form[0] not in _BARE_HEAD_NORMS:
+        return None
+    rest = form[1:]
+    if rest[0][2:] not in _BARE_HEAD_NORMS:
+        return None
+    return rest if all(w.startswith(ARTICLE) and len(w) > 3 for w in rest) else None
 
 
 _COMPANY_WORDS = frozenset({"شركه", "لشركه", "بشركه", "وشركه", "شركتي", "شركتا"})
