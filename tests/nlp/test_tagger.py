@@ -250,6 +250,26 @@ def test_a_body_named_inside_a_party_s_name_is_found_alone_in_the_article():
     assert [s.text for s in annotate(text)] == ["وزارة الداخلية"]
 
 
+def test_a_byline_is_the_author_s_whole_name():
+    text = "الذكريات\nعادل خزام\nنذهب إلى الذكريات لأنها بيتنا الأول."
+    assert ("عادل خزام", "PERS") in [(s.text, s.kind) for s in annotate(text)]
+    text = "الخوف عبر الفن\nهدى سعيد سيف\nعندما تبدأ خيوط الخوف بالبروز."
+    assert ("هدى سعيد سيف", "PERS") in [(s.text, s.kind) for s in annotate(text)]
+    # not a headline with a verb or a participle
+    assert [s.text for s in annotate("ميسي يتألق")] == ["ميسي"]
+    assert "قاسم متفاءل" not in [s.text for s in annotate("قاسم متفاءل")]
+
+
+def test_a_body_named_after_a_person_is_one_organisation():
+    text = "أثارت المحاضرة التي احتضنها مركز سلطان بن زايد للثقافة والإعلام نقاشا."
+    assert ("مركز سلطان بن زايد للثقافة والإعلام", "ORG") in [
+        (s.text, s.kind) for s in annotate(text)
+    ]
+    # a title before the person is no head (مستشار محمد بن زايد للشؤون الأمنية)
+    text = "وقال مستشار محمد بن زايد للشؤون الأمنية إن"
+    assert [(s.text, s.kind) for s in annotate(text)] == [("محمد بن زايد", "PERS")]
+
+
 def test_a_country_s_airline_is_an_organisation():
     spans = annotate("أطلقت الخطوط الجوية القطرية سباقا. وأعلنت الخطوط الكويتية رحلات.")
     assert [(s.text, s.kind) for s in spans] == [

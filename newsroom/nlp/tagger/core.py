@@ -40,7 +40,7 @@ import regex
 from ..cleanup import TITLES, is_head_word, is_ordinary_word
 from ..conll import chunks
 from ..gazetteer import CORE_PATH, Gazetteer, default_gazetteer, load_gazetteer
-from ..knowledge import is_given_name, is_surname, known_entities, place_keys
+from ..knowledge import is_given_name, is_name_unit, is_surname, known_entities, place_keys
 from ..recognizer import PARTICLES, STOP, _longest_name
 from ..resolve import compound_words
 from ..text import (
@@ -635,6 +635,21 @@ def _preposition_first(tok: Token) -> bool:
     )
 
 
+def _named_after_person(toks: Sequence[Token], i: int, tagged: Sequence[bool], starts) -> int:
+    """The number of words of a body named after a person at toks[i], or 0: a head without the
+    article, the person's name the tagger found, and a field with لل (مركز سلطان بن زايد للثقافة
+    والإعلام، مؤسسة محمد بن راشد للمعرفة; not رئيس | محمد بن زايد | للشؤون, no head)."""
+    if tagged[i] or not _bare_head(toks[i], _CONSTRUCT_HEADS | PLACE_BODY_HEADS):
+        return 0
+    m = starts.get(i + 1)
+    if m is None or m.kind != "PERS" or m.strip or m.j - m.i < 2 or m.j >= len(toks):
+        return 0
+    w = norm_word(toks[m.j].text)
+    if tagged[m.j] or not w.startswith("لل") or w in _ORG_STOP:
+        return 0
+    return _field_end(toks, m.j, tagged, starts, limit=m.j + MAX_ORG_TOKENS) - i
+
+
 def _known_place(toks: Sequence[Token]) -> bool:
     """Whether tokens are a known place's name and not an ordinary word (الأمن is a village
     somewhere: مجلس الأمن is no body named after it)."""
@@ -797,7 +812,11 @@ def org_spans(toks: Sequence[Token], model: Sequence[_Span], tagger, names) -> l
             out.append(_Span(i, i + size, "ORG", strip, form))
             i += size
             continue
-        if size := _place_body(toks, i, tagged, starts) or _city_body(toks, i, tagged, starts):
+        if size := (
+            _place_body(toks, i, tagged, starts)
+            or _city_body(toks, i, tagged, starts)
+            or _named_after_person(toks, i, tagged, starts)
+        ):
             # the proclitic is whatever stands before the head (لبورصة دبي، بأمانة جدة)
             out.append(_Span(i, i + size, "ORG", *_head_strip(toks[i])))
             i += size
@@ -1260,7 +1279,38 @@ def sentence_spans(
         spans = with_family_names(with_surnames(toks, spans, tagger, names), names)
     if HYPHEN_RULE:
         spans = with_hyphenated_parts(toks, spans)
+    if SURNAME_RULE:
+        spans = with_byline(toks, spans, tagger)
     return with_places_in_two_words(toks, spans)
+
+
+def with_byline(toks: Sequence[Token], spans: list[_Span], tagger: Tagger) -> list[_Span]:
+    """A line of two to four words and nothing else, with one person's span in it, is a byline:
+    the whole line is the author's name (عادل | خزام، هدى | سعيد سيف، نائل | صلاح). Words before
+    the span must be given names; words after it name units or rare words no list calls
+    ordinary and no verb or participle begins like (a family name: خزام; not ميسي يتألق)."""
+    if len(spans) != 1 or spans[0].kind != "PERS" or not 2 <= len(toks) <= 4:
+        return spans
+    s = spans[0]
+    for k, tok in enumerate(toks):
+        if s.i <= k < s.j:
+            continue
+        norm = tok.norm
+        if not tok.is_word or not regex.fullmatch(r"\p{Arabic}+", tok.text) or len(norm) < 3:
+            return spans
+        if norm in STOP or norm in TITLES or is_ordinary_word(norm):
+            return spans
+        if norm.startswith(("بال", "لل", "وال", "فال", "كال")):
+            return spans  # بالتوفيق: a proclitic and the article
+        if is_given_name(norm) if k < s.i else is_name_unit(norm):
+            continue
+        if k < s.i or norm[0] == "و":
+            return spans  # صلاح وبوغبا وأوزيل: names joined by و
+        if norm[0] in "يتنام" or _rank(tagger, tok.text) < UNKNOWN_SURNAME_MIN_RANK:
+            return spans  # a verb (يتألق) or a participle (متفاءل)
+    if s.i == 0:
+        return [s._replace(j=len(toks))]  # the span's proclitic stays out
+    return [s._replace(i=0, j=len(toks), strip=0, form=toks[0].norm)]
 
 
 def with_places_in_two_words(toks: Sequence[Token], spans: list[_Span]) -> list[_Span]:
