@@ -259,6 +259,24 @@ def _activity(head: Token, word: Token) -> bool:
     return not heads.isdisjoint({"حركه", "الحركه"}) and word.norm in ACTIVITIES
 
 
+# Verbs of the formulas said after a name (رحمه الله، حفظه الله، رضي الله عنه، صلى الله عليه
+# وسلم), with their pronouns; normalised. رحمة الله with ة stays a possible name (رحمة الله نبيل).
+BLESSINGS = _words(
+    """
+    رحمه رحمها رحمهم رحمهما يرحمه يرحمها يرحمهم حفظه حفظها حفظهم يحفظه يحفظها يحفظهم رعاه
+    رعاها رعاهم يرعاه ايده ايدها ايدهم يؤيده وفقه وفقها وفقهم يوفقه رضي رضى صلي سبحان بسم
+    اطال تغمده تغمدها تقبله تقبلها شاء
+    """
+)
+
+
+def _blessing(word: Token, god: Token) -> bool:
+    """Whether two words are a formula's verb and الله (a proclitic allowed on the verb)."""
+    if god.norm != "الله" or word.text.endswith("ة"):
+        return False
+    return any(form in BLESSINGS for form, _ in clitic_analyses(word.norm))
+
+
 def _definite_head_alone(tok: Token) -> bool:
     """A word that is such a head with the article, a proclitic allowed, and no known name."""
     if is_known_name(tok.norm):
@@ -867,6 +885,12 @@ def _clean_piece(
             j -= 1
     if i >= j:
         return None
+    # رحمه الله، حفظه الله، صلى الله عليه وسلم: a formula, no name; the name before it stays
+    formula = next((k for k in range(i, j - 1) if _blessing(toks[k], toks[k + 1])), None)
+    if formula is not None:
+        if formula == i:
+            return None
+        j = formula
     if j - i == 1 and (
         (_bare(toks[i]) in NEVER and not club)
         or (is_nationality(toks[i].norm) and not _named_like_a_town(toks[i].norm, kind))

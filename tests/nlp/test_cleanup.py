@@ -62,6 +62,15 @@ def test_countries_before_an_organisation_stay_outside_its_name():
     assert _clean(text, name, "ORG") == [("مجلس التعاون الخليجي", "ORG")]
 
 
+def test_a_blessing_after_a_name_is_no_part_of_it():
+    text = "وكان الراحل الشيخ زايد رحمه الله قد أسس الدولة."
+    assert _clean(text, "زايد رحمه الله", "PERS") == [("زايد", "PERS")]
+    assert _clean("“رحمه الله” وترحم عليه", "رحمه الله", "PERS") == []
+    # رحمة الله with ة may be a name (رحمة الله نبيل)
+    text = "وقال رئيس المخابرات رحمة الله نبيل إن"
+    assert _clean(text, "رحمة الله نبيل", "PERS") == [("رحمة الله نبيل", "PERS")]
+
+
 def test_traffic_and_trade_are_no_movements():
     for name in ("حركة النقل الجوي", "حركة الملاحة الجوية", "لحركة التجارة الخارجية"):
         assert _clean(f"وتوقفت {name} أمس.", name, "ORG") == [], name
