@@ -260,12 +260,13 @@ def _activity(head: Token, word: Token) -> bool:
 
 
 # Verbs of the formulas said after a name (رحمه الله، حفظه الله، رضي الله عنه، صلى الله عليه
-# وسلم), with their pronouns; normalised. رحمة الله with ة stays a possible name (رحمة الله نبيل).
+# وسلم، طيب الله ثراه), with their pronouns; normalised; never a name's first part (نصر الله،
+# فتح الله، جار الله are names). رحمة الله with ة stays a possible name (رحمة الله نبيل).
 BLESSINGS = _words(
     """
     رحمه رحمها رحمهم رحمهما يرحمه يرحمها يرحمهم حفظه حفظها حفظهم يحفظه يحفظها يحفظهم رعاه
     رعاها رعاهم يرعاه ايده ايدها ايدهم يؤيده وفقه وفقها وفقهم يوفقه رضي رضى صلي سبحان بسم
-    اطال تغمده تغمدها تقبله تقبلها شاء
+    اطال تغمده تغمدها تقبله تقبلها شاء طيب غفر اسكنه اسكنها قدس عافاه شفاه حماه حماها
     """
 )
 

@@ -66,6 +66,10 @@ def test_a_blessing_after_a_name_is_no_part_of_it():
     text = "وكان الراحل الشيخ زايد رحمه الله قد أسس الدولة."
     assert _clean(text, "زايد رحمه الله", "PERS") == [("زايد", "PERS")]
     assert _clean("“رحمه الله” وترحم عليه", "رحمه الله", "PERS") == []
+    text = "أسس الملك عبدالعزيز طيب الله ثراه الدولة."
+    assert _clean(text, "عبدالعزيز طيب الله", "PERS") == [("عبدالعزيز", "PERS")]
+    # names with الله stay whole (نصر الله)
+    assert _clean("وقال حسن نصر الله إن", "حسن نصر الله", "PERS") == [("حسن نصر الله", "PERS")]
     # رحمة الله with ة may be a name (رحمة الله نبيل)
     text = "وقال رئيس المخابرات رحمة الله نبيل إن"
     assert _clean(text, "رحمة الله نبيل", "PERS") == [("رحمة الله نبيل", "PERS")]
