@@ -247,16 +247,18 @@ ACTIVITIES = _words(
     المرور السير النقل الملاحه الطيران الرحلات السفر التجاره البيع الشراء التداول التداولات
     الاسواق الاسعار النزوح الهجره البناء الاعمار الاستيراد التصدير الاستثمار الاستثمارات التنقل
     العبور الشحن البضائع الركاب المسافرين الحجوزات التوظيف الانفاق السياحه الزوار السفن
-    الاموال الاسهم الملاحه البورصه الاقتصاد
+    الاموال الاسهم البورصه الاقتصاد
     """
 )
+
+
+_MOVEMENT = frozenset({"حركه", "الحركه"})
 
 
 def _activity(head: Token, word: Token) -> bool:
     """Whether حركة (with or without the article, a proclitic allowed) and the word after it
     are an activity (حركة النقل الجوي), not a movement (حركة المقاومة الإسلامية)."""
-    heads = {form for form, _ in clitic_analyses(head.norm)}
-    return not heads.isdisjoint({"حركه", "الحركه"}) and word.norm in ACTIVITIES
+    return word.norm in ACTIVITIES and _reads_as(head.norm, _MOVEMENT)
 
 
 # Verbs of the formulas said after a name (رحمه الله، حفظه الله، رضي الله عنه، صلى الله عليه
@@ -273,9 +275,7 @@ BLESSINGS = _words(
 
 def _blessing(word: Token, god: Token) -> bool:
     """Whether two words are a formula's verb and الله (a proclitic allowed on the verb)."""
-    if god.norm != "الله" or word.text.endswith("ة"):
-        return False
-    return any(form in BLESSINGS for form, _ in clitic_analyses(word.norm))
+    return god.norm == "الله" and not word.text.endswith("ة") and _reads_as(word.norm, BLESSINGS)
 
 
 def _definite_head_alone(tok: Token) -> bool:

@@ -473,8 +473,12 @@ def _city_body(toks: Sequence[Token], i: int, tagged: Sequence[bool], starts) ->
 # with لل. The heads are ORG_HEAD_SPANS and these (normalised as norm_word); the adjectives are
 # the ones such names take, not a country's (مصرف قطر المركزي; not شركة قطر الأمريكية).
 PLACE_BODY_HEADS = frozenset({"مركز", "سوق"})  # with a field or an adjective only
-# Heads that are as often a verbal noun (تنظيم مهرجان ريو، حركة التجارة) are left out.
-_PLACE_BODY_ALL_HEADS = (ORG_HEAD_SPANS - {"تنظيم", "حركة", "تحالف"}) | PLACE_BODY_HEADS
+# Heads that are as often a verbal noun (تنظيم مهرجان ريو، حركة التجارة، تنظيم حفل التخرج), as
+# norm_word and as Token.norm spell them.
+_VERBAL_HEAD_SPANS = frozenset({"تنظيم", "حركة", "تحالف"})
+_VERBAL_HEADS = frozenset(h.replace("ة", "ه") for h in _VERBAL_HEAD_SPANS)
+# They are left out of bodies named after their place.
+_PLACE_BODY_ALL_HEADS = (ORG_HEAD_SPANS - _VERBAL_HEAD_SPANS) | PLACE_BODY_HEADS
 PLACE_BODY_ADJECTIVES = frozenset(
     norm_word(w)
     for w in (
@@ -551,14 +555,7 @@ def _place_body(toks: Sequence[Token], i: int, tagged: Sequence[bool], starts) -
         and norm_word(toks[end].text) in PLACE_BODY_ADJECTIVES
     ):
         end += 1
-    if (
-        not middle
-        and end < n
-        and not tagged[end]
-        and toks[end].is_word
-        and norm_word(toks[end].text).startswith("لل")
-        and norm_word(toks[end].text) not in _ORG_STOP
-    ):
+    if not middle and end < n and not tagged[end] and _opens_field(toks[end]):
         end = _field_end(toks, end, tagged, starts, limit=i + MAX_ORG_TOKENS)
     if end == k and not middle:
         return 0  # a head and a place alone: left to the tagger (جامعة القاهرة، حكومة كوبا)
@@ -580,6 +577,12 @@ _FIELD_STOP = frozenset(
 _NISBA_END_RE = regex.compile("(?:ي|ية|يين|يون)$")
 
 
+def _opens_field(tok: Token) -> bool:
+    """Whether a word is the لل word that opens a body's field (للذهب; not للعام، للمرة)."""
+    w = norm_word(tok.text)
+    return tok.is_word and w.startswith("لل") and w not in _ORG_STOP
+
+
 def _field_end(toks: Sequence[Token], k: int, tagged: Sequence[bool], starts, limit: int) -> int:
     """The end of a body's field that starts with the لل word at toks[k]: its adjectives (the
     nisba المالية، المدني; a participle المتعددة، المسال) or a second field with وال and its
@@ -588,12 +591,12 @@ def _field_end(toks: Sequence[Token], k: int, tagged: Sequence[bool], starts, li
     a name of one word the tagger found on its own (للتربية و|العلوم)."""
     end, second = k + 1, False
     while end < len(toks) and end < limit and toks[end].is_word:
+        w = norm_word(toks[end].text)
         if tagged[end]:
             m = starts.get(end)
             alone = m is not None and m.j == end + 1 and end == k + 1
-            if not (alone and norm_word(toks[end].text).startswith("وال")):
+            if not (alone and w.startswith("وال")):
                 break
-        w = norm_word(toks[end].text)
         bare = w[1:] if w.startswith("وال") else w
         if bare in _ORG_STOP or bare in _FIELD_STOP or is_head_word(bare):
             break
@@ -644,8 +647,7 @@ def _named_after_person(toks: Sequence[Token], i: int, tagged: Sequence[bool], s
     m = starts.get(i + 1)
     if m is None or m.kind != "PERS" or m.strip or m.j - m.i < 2 or m.j >= len(toks):
         return 0
-    w = norm_word(toks[m.j].text)
-    if tagged[m.j] or not w.startswith("لل") or w in _ORG_STOP:
+    if tagged[m.j] or not _opens_field(toks[m.j]):
         return 0
     return _field_end(toks, m.j, tagged, starts, limit=m.j + MAX_ORG_TOKENS) - i
 
@@ -685,12 +687,10 @@ def _middle_word(tok: Token, first: bool, adjective: bool = True) -> bool:
 
 # Heads that take a verbal noun or a plural in construct before the definite words of their
 # name (هيئة تنظيم الاتصالات، جمعية حماية المستهلك، وزارة شؤون البلديات، محكمة جنايات القاهرة).
-# Not تنظيم، حركة، تحالف, themselves as often verbal nouns (تنظيم حفل التخرج), nor مكتب.
-_VERBAL_HEADS = frozenset({"تنظيم", "حركه", "تحالف"})  # as Token.norm spells them
+# Not the verbal nouns, nor مكتب, بورصة and سلطة (بورصة أسماء المرشحين، سلطة اتخاذ القرار).
+_CONSTRUCT_HEADS = ORG_HEAD_SPANS - _VERBAL_HEAD_SPANS - {"مكتب", "بورصة", "سلطة"}
 # Heads without the article as Token.norm spells them (وزاره، هيئه، حزب …).
 _BARE_HEAD_NORMS = frozenset(h.replace("ة", "ه") for h in ORG_HEAD_SPANS)
-_VERBAL_HEAD_SPANS = frozenset({"تنظيم", "حركة", "تحالف"})  # as norm_word spells them
-_CONSTRUCT_HEADS = ORG_HEAD_SPANS - {"تنظيم", "حركة", "تحالف", "مكتب", "بورصة", "سلطة"}
 
 
 def _construct_word(toks: Sequence[Token], i: int, tagged: Sequence[bool]) -> int:
